@@ -1,0 +1,100 @@
+"""Load the configuration (exit 2 on failure) and build into a temporary folder, then swap it in.
+
+MkDocs empties `site_dir` before building (ARCHITECTURE pitfall 2); building beside it and
+renaming on success means a failed build leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError
+
+from site_builder.mkdocs_plugin.config import to_settings
+from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
+from site_builder.settings import SettingsError, SiteSettings
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+
+PLUGIN_NAME = "site_builder"
+
+
+class BuildFailed(Exception):
+    """The build stopped; `exit_code` is 1 for content problems, 2 for configuration problems."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def load_site_config(config_file: str, **overrides) -> tuple[MkDocsConfig, SiteSettings]:
+    """The validated MkDocs config and our settings; raises BuildFailed(…, 2) on any config problem."""
+    if not Path(config_file).is_file():
+        raise BuildFailed(f"找不到配置文件 {config_file}，请在网站文件夹里运行，或用 -f 指定", 2)
+    try:
+        config = load_config(config_file=config_file, **overrides)
+    except (ConfigurationError, Abort) as error:
+        raise BuildFailed(f"{config_file}: 配置有误（{error}），请按上面的提示修改", 2) from None
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if not isinstance(plugin, SiteBuilderPlugin):
+        raise BuildFailed(f"{config_file}: plugins 中没有 site_builder，请加上", 2)
+    try:
+        settings = to_settings(plugin.config, config)
+    except SettingsError as error:
+        raise BuildFailed(f"{config_file}: {error}", 2) from None
+    return config, settings
+
+
+def build_site(config: MkDocsConfig, site_dir: Path, settings: SiteSettings) -> None:
+    """Build into a sibling temporary folder and replace `site_dir` only when the build succeeded."""
+    site_dir = site_dir.resolve()
+    _refuse_dangerous_target(site_dir, settings)
+    plugin = config.plugins[PLUGIN_NAME]
+    with _staging_folder(site_dir) as staging:
+        config.site_dir = str(staging)
+        try:
+            mkdocs_build(config)
+        except Abort as error:
+            if plugin.diagnostics.errors:
+                raise BuildFailed(f"内容有 {len(plugin.diagnostics.errors)} 处错误，网站没有更新", 1) from None
+            raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
+        _swap_in(staging, site_dir)
+
+
+def _refuse_dangerous_target(site_dir: Path, settings: SiteSettings) -> None:
+    protected = [settings.content_dir.resolve(), settings.project_dir.resolve()]
+    for folder in protected:
+        if site_dir == folder or folder.is_relative_to(site_dir) or site_dir.is_relative_to(settings.content_dir.resolve()):
+            raise BuildFailed(f"输出文件夹 {site_dir} 会覆盖网站源文件，请换一个（例如 site）", 2)
+
+
+@contextmanager
+def _staging_folder(site_dir: Path) -> Iterator[Path]:
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, site_dir: Path) -> None:
+    """Two renames on one file system: the old site is replaced, never half-overwritten."""
+    staging.chmod(0o755)
+    retired = None
+    if site_dir.exists():
+        retired = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+        os.replace(site_dir, retired)
+    os.replace(staging, site_dir)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

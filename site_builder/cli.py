@@ -1,0 +1,134 @@
+"""The `site-builder` command: build, check, serve, new. Exit codes: 0 ok, 1 content, 2 usage/config.
+
+No logic of its own: it parses arguments, calls the core or MkDocs, and prints diagnostics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from site_builder.build import BuildFailed, build_site, load_site_config
+from site_builder.diagnostics import Diagnostics
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"命令用法有误：{message}\n")
+
+
+class _MessageFormatter(logging.Formatter):
+    """Our messages print as they are (`path:line: 错误: …`); MkDocs' get a short level prefix."""
+
+    LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name.startswith("mkdocs.plugins.site_builder") or record.levelno < logging.WARNING:
+            return message
+        return f"{self.LEVELS.get(record.levelname, record.levelname)}: {message}"
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_MessageFormatter())
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+    # MkDocs' own INFO lines ("Cleaning site directory" …) are noise for our users.
+    for name in ("mkdocs.commands", "mkdocs.structure", "mkdocs.config", "mkdocs.theme", "mkdocs.utils",
+                 "mkdocs.plugins.material", "mkdocs.material"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _ChineseArgumentParser(prog="site-builder", description="把 content/ 里的文章生成关工委网站。")
+    parser.add_argument("-v", "--verbose", action="store_true", help="显示详细过程")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_ChineseArgumentParser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("-f", "--config-file", default="mkdocs.yml", help="配置文件（默认 mkdocs.yml）")
+        return sub
+
+    build = command("build", "生成网站；只有成功时才替换输出文件夹")
+    build.add_argument("-d", "--site-dir", help="输出文件夹（默认 mkdocs.yml 中的 site_dir，即 site）")
+    build.add_argument("--strict", action="store_true", help="有警告也算失败")
+    command("check", "检查所有文章和照片，不生成网站")
+    serve = command("serve", "本地预览，修改后自动刷新")
+    serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    new = command("new", "按栏目模板新建一篇文章")
+    new.add_argument("section", help="栏目文件夹名，例如 reports")
+    new.add_argument("title", help="文章标题")
+    new.add_argument("--date", help="发布日期，例如 2024-05-01（默认今天）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = _parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return {"build": _build, "check": _check, "serve": _serve, "new": _new}[args.command](args)
+    except BuildFailed as failure:
+        print(str(failure), file=sys.stderr)
+        return failure.exit_code
+    except KeyboardInterrupt:
+        return EXIT_CONTENT
+
+
+def _build(args) -> int:
+    overrides = {"strict": True} if args.strict else {}
+    config, settings = load_site_config(args.config_file, **overrides)
+    site_dir = Path(args.site_dir) if args.site_dir else Path(config.site_dir)
+    build_site(config, site_dir, settings)
+    print(f"网站已生成：{site_dir.resolve()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from site_builder.check import check_site
+
+    _, settings = load_site_config(args.config_file)
+    diagnostics = Diagnostics()
+    site = check_site(settings, datetime.now(settings.timezone), diagnostics)
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=sys.stderr)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    print(f"检查了 {len(site.published) + len(site.withheld)} 篇文章：{errors} 个错误，{warnings} 个警告", file=sys.stderr)
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+def _serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    load_site_config(args.config_file)  # report configuration problems with exit code 2 first
+    serve(config_file=args.config_file, dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def _new(args) -> int:
+    from site_builder.scaffold import ScaffoldError, create_article
+
+    _, settings = load_site_config(args.config_file)
+    when = datetime.now(settings.timezone)
+    if args.date:
+        try:
+            when = datetime.fromisoformat(args.date)
+        except ValueError:
+            print(f"日期“{args.date}”无法识别，请写成 2024-05-01", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        path = create_article(settings, args.section, args.title, when)
+    except ScaffoldError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已新建：{path}\n请打开它填写内容；写好并审核后，把 draft: true 改为 draft: false。", file=sys.stderr)
+    return EXIT_OK

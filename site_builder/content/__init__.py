@@ -1,0 +1,1 @@
+"""Reading the content folder: scan → front matter → articles (typed model)."""

@@ -1,0 +1,96 @@
+"""Find the articles of every declared section: single files and bundles.
+
+An article is `<section>/[sub/folders/]<YYYY-MM-DD>-<name>.md` or
+`<section>/[…]/<YYYY-MM-DD>-<name>/index.md` (CONTRACT "Content"). A section's own `index.md`
+is its introduction, not an article. Symlinks that lead outside the content folder are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.content.model import SourceFile
+from site_builder.diagnostics import Diagnostics, display_path
+from site_builder.settings import SiteSettings
+
+ARTICLE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    articles: tuple[SourceFile, ...]
+    section_intros: dict[str, Path]
+    """Hand-written `content/<section>/index.md` files, by section name."""
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """True when `path`, with symlinks resolved, lies inside `folder` (also resolved)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+
+
+def scan_sections(settings: SiteSettings, diagnostics: Diagnostics) -> ScanResult:
+    """Every article source of every declared section, sorted by path for a stable order."""
+    articles: list[SourceFile] = []
+    intros: dict[str, Path] = {}
+    root = settings.content_dir
+    for section in settings.sections:
+        folder = root / section.name
+        if not folder.is_dir():
+            diagnostics.warning(
+                display_path(folder, settings.project_dir), 0,
+                f"栏目“{section.title}”的文件夹不存在", f"请新建文件夹 {section.name}/，或从 mkdocs.yml 的 sections 中删掉它",
+            )
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            here = Path(dirpath)
+            for filename in sorted(filenames):
+                if not filename.lower().endswith(MARKDOWN_SUFFIXES):
+                    continue
+                source = _classify(here / filename, section.name, settings, diagnostics, intros)
+                if source is not None:
+                    articles.append(source)
+    articles.sort(key=lambda s: s.src_uri)
+    return ScanResult(tuple(articles), intros)
+
+
+def _classify(path: Path, section: str, settings: SiteSettings, diagnostics: Diagnostics,
+              intros: dict[str, Path]) -> SourceFile | None:
+    root = settings.content_dir
+    shown = display_path(path, settings.project_dir)
+    if not is_inside(path, root):
+        diagnostics.error(shown, 0, "这是一个指向 content 文件夹以外的链接（symlink），出于安全不会发布",
+                          "请把文件本身复制到 content 里")
+        return None
+    rel = path.relative_to(root)
+    if path.name == "index.md" and path.parent == root / section:
+        intros[section] = path
+        return None
+    if path.name == "index.md":
+        match, is_bundle = ARTICLE_NAME.match(path.parent.name), True
+    else:
+        match, is_bundle = ARTICLE_NAME.match(path.stem), False
+    if match is None:
+        diagnostics.error(
+            shown, 0, "文件名不符合文章的命名规则",
+            "文章应命名为“日期-标题.md”，例如 2024-05-01-敬老活动.md，或放在“日期-标题”文件夹里的 index.md",
+        )
+        return None
+    if not is_bundle and path.parent.name and ARTICLE_NAME.match(path.parent.name) and \
+            (path.parent / "index.md").exists():
+        # A second Markdown file inside a bundle is a note beside the article, not an article.
+        diagnostics.warning(shown, 0, "文章文件夹里只有 index.md 会被发布，这个文件不会发布")
+        return None
+    return SourceFile(
+        section=section,
+        path=path,
+        src_uri=rel.as_posix(),
+        display_path=shown,
+        is_bundle=is_bundle,
+        date_part=match.group(1),
+        name_part=match.group(2),
+    )

@@ -1,0 +1,147 @@
+"""Which photos each published page uses, resolved, probed and planned, with their problems.
+
+A photo is published because a published page uses it (front matter `cover`/`photos`, or an
+inline `![…](…)`), never because it sits in content/. Withheld articles are never passed here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.content.model import Article, PhotoRef
+from site_builder.content.paths import is_external, resolve_local
+from site_builder.diagnostics import Diagnostics, display_path
+from site_builder.images.plan import ImagePlan, plan_image
+from site_builder.images.probe import ProbeCache, ProbeError
+from site_builder.settings import ImageSettings
+
+# ![alt](src "title") and ![alt](<src with spaces>): the inline forms authors write.
+INLINE_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?:<(?P<angled>[^>]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+
+
+@dataclass(frozen=True)
+class ImageOwner:
+    """A page that uses photos: an article or a hand-written page."""
+
+    key: str
+    """The page's src_uri."""
+    folder: Path
+    display_path: str
+    dest_dir: str
+    """Output folder URL of the page, e.g. `news/2024/slug/`; its variants are written there."""
+    cover: PhotoRef | None = None
+    photos: tuple[PhotoRef, ...] = ()
+    inline: tuple[PhotoRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhotoUse:
+    ref: PhotoRef
+    path: Path
+    plan: ImagePlan
+
+
+@dataclass
+class PageImages:
+    owner: ImageOwner
+    cover: PhotoUse | None = None
+    gallery: list[PhotoUse] = field(default_factory=list)
+    inline: dict[Path, PhotoUse] = field(default_factory=dict)
+    """By resolved path, so the Markdown processor can find a photo however its path was written."""
+
+    def uses(self) -> list[PhotoUse]:
+        return ([self.cover] if self.cover else []) + self.gallery + list(self.inline.values())
+
+
+def inline_refs(body: str, first_line: int) -> tuple[PhotoRef, ...]:
+    """The `![alt](src)` images of a Markdown body, with their line numbers in the file."""
+    refs = []
+    for match in INLINE_IMAGE.finditer(body):
+        line = first_line + body.count("\n", 0, match.start())
+        src = (match.group("angled") or match.group("plain")).strip()
+        refs.append(PhotoRef(src, alt=match.group("alt").strip(), line=line))
+    return tuple(refs)
+
+
+def owner_for_article(article: Article) -> ImageOwner:
+    """The photos an article uses, from its front matter and body."""
+    return ImageOwner(
+        key=article.source.src_uri,
+        folder=article.source.folder,
+        display_path=article.source.display_path,
+        dest_dir=article.url,
+        cover=article.cover,
+        photos=article.photos,
+        inline=inline_refs(article.body, article.body_line),
+    )
+
+
+def hand_written_owners(content_dir: Path, section_names: list[str], project_dir: Path,
+                        use_directory_urls: bool = True) -> list[ImageOwner]:
+    """Markdown pages outside the sections (about.md …) as image owners.
+
+    `templates/` is skipped: MkDocs never publishes a top-level templates folder, which is where
+    `site-builder new` looks for per-section templates.
+    """
+    owners = []
+    skipped = {*section_names, "templates"}
+    for path in sorted(content_dir.rglob("*.md")):
+        rel = path.relative_to(content_dir)
+        if rel.parts[0] in skipped or any(part.startswith(".") for part in rel.parts):
+            continue
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        owners.append(ImageOwner(
+            key=rel.as_posix(), folder=path.parent, display_path=display_path(path, project_dir),
+            dest_dir=_page_dest_dir(rel, use_directory_urls), inline=inline_refs(text, 1),
+        ))
+    return owners
+
+
+def _page_dest_dir(rel: Path, use_directory_urls: bool) -> str:
+    """Output folder URL of a Markdown page, following MkDocs' rules for index and README."""
+    parent = "" if rel.parent == Path(".") else rel.parent.as_posix() + "/"
+    if rel.stem in ("index", "README") or not use_directory_urls:
+        return parent
+    return f"{parent}{rel.stem}/"
+
+
+def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: ProbeCache,
+                   diagnostics: Diagnostics) -> dict[str, PageImages]:
+    """Resolve, probe and plan every photo of every owner; problems become diagnostics."""
+    result: dict[str, PageImages] = {}
+    plans: dict[Path, ImagePlan | None] = {}
+
+    def use(owner: ImageOwner, ref: PhotoRef, what: str) -> PhotoUse | None:
+        if is_external(ref.src):
+            diagnostics.warning(owner.display_path, ref.line, f"{what}“{ref.src}”是外部网址，不会显示",
+                                "网站不从其他网站加载任何内容；请把照片下载后放在文章旁边")
+            return None
+        path, reason = resolve_local(ref.src, owner.folder)
+        if path is None:
+            diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”无法使用：{reason}")
+            return None
+        if path not in plans:
+            try:
+                plans[path] = plan_image(probes.probe(path, settings.max_pixels), settings)
+            except ProbeError as error:
+                plans[path] = None
+                diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”无法使用：{error}")
+        plan = plans[path]
+        if plan is None:
+            return None
+        return PhotoUse(ref, path, plan)
+
+    for owner in owners:
+        images = PageImages(owner)
+        if owner.cover:
+            images.cover = use(owner, owner.cover, "封面")
+        for ref in owner.photos:
+            if photo := use(owner, ref, "图集照片"):
+                images.gallery.append(photo)
+        for ref in owner.inline:
+            if photo := use(owner, ref, "正文图片"):
+                images.inline[photo.path] = photo
+        result[owner.key] = images
+    return result

@@ -1,0 +1,219 @@
+"""Decode, orient, convert and encode photos, in a process pool, into the content-hash cache.
+
+Speed (issue #3): JPEGs are decoded at reduced scale (`Image.draft`) just large enough for the
+largest output; smaller widths are derived from larger ones; WebP uses a low encoder effort.
+Privacy: outputs are saved without `exif=` (a plain save writes no EXIF: ARCHITECTURE pitfall 15),
+so GPS, camera and thumbnails are dropped; only an optional copyright tag is written.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from PIL import Image, ImageCms
+
+from site_builder.images.formats import register_heif
+from site_builder.images.plan import ImagePlan, Variant
+from site_builder.settings import ImageSettings
+
+log = logging.getLogger("mkdocs.plugins.site_builder.images")
+
+COPYRIGHT_TAG = 0x8298
+# EXIF orientation → the transpose that makes the pixels upright.
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SRGB = None
+
+decode_count = 0
+"""Photos decoded in this process; tests read it to prove that warm rebuilds decode nothing."""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    plan: ImagePlan
+    out_dir: str
+    settings: ImageSettings
+
+
+@dataclass(frozen=True)
+class JobResult:
+    source: str
+    key: str
+    error: str = ""
+
+
+def output_path(out_dir: Path, variant: Variant) -> Path:
+    """Where a variant lives in the cache: sharded by the first two characters of its name."""
+    return out_dir / variant.name[:2] / variant.name
+
+
+def is_cached(plan: ImagePlan, out_dir: Path) -> bool:
+    """True when every output of `plan` already exists: the name is the cache key."""
+    return all(output_path(out_dir, v).is_file() for v in plan.variants)
+
+
+def process_job(job: Job) -> JobResult:
+    """Produce every variant of one photo; errors are returned as text, never raised."""
+    try:
+        image = decode(Path(job.source), job.plan, job.settings.max_pixels)
+        write_variants(image, job.plan, Path(job.out_dir), job.settings)
+    except Image.DecompressionBombError:
+        return JobResult(job.source, job.plan.key, "图片像素数太大，无法安全处理")
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        return JobResult(job.source, job.plan.key, f"图片已损坏或不完整，无法处理（{error}）")
+    return JobResult(job.source, job.plan.key)
+
+
+def decode(path: Path, plan: ImagePlan, max_pixels: int) -> Image.Image:
+    """The photo's pixels, upright, in sRGB (RGB or RGBA), at least as large as the largest output."""
+    global decode_count
+    register_heif()
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    with Image.open(path) as image:
+        if getattr(image, "is_animated", False):
+            image.seek(0)  # animated GIF/WebP: the first frame is published as a still photo
+        largest = plan.fallback[-1]
+        stored = (largest.height, largest.width) if plan.probe.orientation in (5, 6, 7, 8) else (largest.width, largest.height)
+        if image.format == "JPEG" and image.mode in ("RGB", "L"):
+            image.draft(image.mode, stored)
+        image.load()
+        decode_count += 1
+        icc = image.info.get("icc_profile")
+        pixels = _to_srgb(image, icc)
+    transpose = UPRIGHT.get(plan.probe.orientation)
+    return pixels.transpose(transpose) if transpose is not None else pixels
+
+
+def write_variants(image: Image.Image, plan: ImagePlan, out_dir: Path, settings: ImageSettings) -> None:
+    """Resize from large to small (each width from the previous one) and encode every format."""
+    exif = _copyright_exif(settings.copyright)
+    current = image
+    for modern, fallback in sorted(zip(plan.modern, plan.fallback), key=lambda pair: -pair[0].width):
+        size = (modern.width, modern.height)
+        if current.size != size:
+            current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        _save(current, modern, out_dir, settings, exif)
+        _save(current, fallback, out_dir, settings, exif)
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    target = "RGBA" if has_alpha else "RGB"
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit grey: scale to 8 bits (a plain convert would clip everything above 255).
+        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    if image.mode == "P":
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    if icc:
+        try:
+            global _SRGB
+            _SRGB = _SRGB or ImageCms.createProfile("sRGB")
+            source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+                image = image.convert(target)
+            converted = ImageCms.profileToProfile(image, source_profile, _SRGB, outputMode="RGB" if image.mode != "RGBA" else "RGBA")
+            if converted is not None:
+                image = converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken or unusual profile: fall back to Pillow's plain conversion below
+    return image if image.mode == target else image.convert(target)
+
+
+def _copyright_exif(text: str) -> bytes | None:
+    if not text:
+        return None
+    exif = Image.Exif()
+    exif[COPYRIGHT_TAG] = text
+    return exif.tobytes()
+
+
+def _save(image: Image.Image, variant: Variant, out_dir: Path, settings: ImageSettings, exif: bytes | None) -> None:
+    target = output_path(out_dir, variant)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    options: dict = {}
+    if variant.format == "webp":
+        options = dict(format="WEBP", quality=settings.webp_quality, method=settings.webp_method)
+    elif variant.format == "jpeg":
+        options = dict(format="JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
+    else:
+        options = dict(format="PNG", compress_level=6)
+    if exif:
+        options["exif"] = exif  # only the copyright tag built above, never the source's EXIF
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            image.save(stream, **options)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+class ImageProcessor:
+    """Runs jobs on every core; one pool per process, reused across `serve` rebuilds."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: Executor | None = None
+
+    def submit(self, jobs: list[Job]) -> "PendingJobs":
+        """Start `jobs` in the background (in the pool when there are several and several cores)."""
+        if self.workers > 1 and len(jobs) > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            return PendingJobs(len(jobs), self._pool.map(process_job, jobs, chunksize=1))
+        return PendingJobs(len(jobs), map(process_job, jobs))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+class PendingJobs:
+    """Results of submitted jobs, collected when the build needs the files."""
+
+    def __init__(self, total: int, results: Iterable[JobResult]) -> None:
+        self.total = total
+        self._results = results
+
+    def wait(self, progress: Callable[[int, int], None] | None = None) -> list[JobResult]:
+        results = []
+        for result in self._results:
+            results.append(result)
+            if progress:
+                progress(len(results), self.total)
+        return results
+
+
+def report_progress(every: int = 25) -> Callable[[int, int], None]:
+    """A progress callback: a live counter on a terminal, one line per `every` photos otherwise."""
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = time.monotonic() - started
+        if interactive:
+            end = "\n" if done == total else ""
+            print(f"\r图片处理 {done}/{total}（{elapsed:.0f} 秒）", end=end, file=sys.stderr, flush=True)
+        elif done % every == 0 or done == total:
+            log.info(f"图片处理 {done}/{total}（{elapsed:.0f} 秒）")
+
+    return progress

@@ -1,0 +1,242 @@
+"""SiteBuilderPlugin: MkDocs events in, calls to the core out; each handler a few lines.
+
+Event order and why each step sits where it does: ARCHITECTURE.md §1.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from site_builder.diagnostics import Diagnostics
+from site_builder.images.markdown import PictureExtension
+from site_builder.images.process import ImageProcessor
+from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
+from site_builder.mkdocs_plugin.context import TemplateData, zh_date
+from site_builder.mkdocs_plugin.files import HOME_SRC_URI, listing_src_uri, relocate_files
+from site_builder.mkdocs_plugin.images import ImageStage
+from site_builder.site import Site, load_site
+from site_builder.text import escape, plain_text, strip_control_chars, summary_html, truncate
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STYLESHEET = "assets/site_builder/site.css"
+DESCRIPTION_LENGTH = 120
+
+
+class ContentErrors(PluginError):
+    """The content has errors; they were logged one per line as `path:line: message`."""
+
+
+class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.command = "build"
+        self.now: datetime | None = None
+        """Publication time; the CLI and tests may set it before the build."""
+        self.diagnostics = Diagnostics()
+        self.site: Site | None = None
+        self.data: TemplateData | None = None
+        self._articles = {}
+        self._listings = {}
+        self._overviews = {}
+        self.processor: ImageProcessor | None = None
+        """Set by tests (one worker, so decodes can be counted) or created on first use."""
+        self.pictures = PictureExtension()
+        self.images: ImageStage | None = None
+
+    # Kept across `serve` rebuilds because this handler exists (ARCHITECTURE §1), so the worker
+    # pool survives rebuilds too.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_shutdown(self) -> None:
+        if self.processor is not None:
+            self.processor.close()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.images is not None and self.images.pending is not None:
+            self.images.pending = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.settings = to_settings(self.config, config)
+        self.diagnostics = Diagnostics()
+        # Our default templates sit after custom_dir (so themes/ can override them) and before
+        # Material's own.
+        dirs = config.theme.dirs
+        position = 1 if config.theme.custom_dir else 0
+        if str(TEMPLATES_DIR) not in dirs:
+            dirs.insert(position, str(TEMPLATES_DIR))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        if self.pictures not in config.markdown_extensions:
+            config.markdown_extensions.append(self.pictures)
+        self.processor = self.processor or ImageProcessor()
+        self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
+        if not config.site_url:
+            log.warning("mkdocs.yml 没有设置 site_url：订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
+                        "请加一行 site_url: https://…/")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        now = self.now or datetime.now(self.settings.timezone)
+        self.site = load_site(self.settings, now, self.diagnostics)
+        self._listings, self._overviews = relocate_files(files, self.site, config)
+        self.images.plan(self.site, self.diagnostics)
+        self._report_diagnostics()
+        self._abort_on_errors()
+        self.images.place(files, config)
+        self.images.start()
+        self.data = TemplateData(self.site, self.images.pages, ImageStage.url_resolver)
+        self._articles = self.site.article_by_src_uri()
+        return files
+
+    # After other plugins' nav edits (priority -50, like Material's blog plugin).
+    @event_priority(-50)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled or self.site is None:
+            return None
+        section_fronts = {
+            s.name: files.get_file_from_path(listing_src_uri(f"{s.name}/")) for s in self.settings.sections
+        }
+        for src_uri, article in self._articles.items():
+            front = section_fronts.get(article.section)
+            page = files.get_file_from_path(src_uri).page
+            if front is not None and front.page is not None and page is not None:
+                page.parent = front.page
+        if config.nav is None:
+            return _ordered_nav(nav, files, [f for f in section_fronts.values() if f is not None])
+        return None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled or self.site is None:
+            return None
+        src_uri = page.file.src_uri
+        self.pictures.current = self.images.current_page(src_uri, page.url)
+        if self.pictures.current is None:
+            page.meta["glightbox"] = False  # spares mkdocs-glightbox a parse of pages without photos
+        if article := self._articles.get(src_uri):
+            page.meta = {**article.extra, "title": escape(article.title), "template": "site_builder/article.html",
+                         "glightbox": self.pictures.current is not None}
+            if article.author:
+                page.meta["author"] = escape(article.author)
+            return article.body
+        if listing := self._listings.get(src_uri):
+            page.meta.update(title=escape(_listing_title(listing)), template="site_builder/listing.html")
+            if listing.kind != "section" or listing.number > 1:
+                page.meta["search"] = {"exclude": True}
+            return strip_control_chars(markdown) if listing.number == 1 else ""
+        if overview := self._overviews.get(src_uri):
+            page.meta.update(title=escape(overview.title), template="site_builder/overview.html",
+                             search={"exclude": True})
+            return ""
+        if src_uri == HOME_SRC_URI:
+            page.meta.setdefault("template", "site_builder/home.html")
+            page.meta["title"] = escape(str(page.meta.get("title") or config.site_name))
+        return None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.site is None:
+            return None
+        if article := self._articles.get(page.file.src_uri):
+            summary = f"<p>{escape(article.summary)}</p>" if article.summary else summary_html(html)
+            self.data.summaries[article.url] = summary
+            page.meta["description"] = escape(truncate(plain_text(summary), DESCRIPTION_LENGTH))
+        return None
+
+    # Variant files must exist before MkDocs copies static files, right after this event.
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.pictures.current = None
+        env.filters["zh_date"] = zh_date
+        if self.images is not None:
+            late = Diagnostics()
+            self.images.finish(late)
+            for diagnostic in late:
+                log.error(diagnostic.format())
+            self.diagnostics.extend(late.sorted())
+            self._abort_on_errors()
+        return env
+
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict | None:
+        if self.site is None:
+            return None
+        context.update(self.data.common_context())
+        src_uri = page.file.src_uri
+        if article := self._articles.get(src_uri):
+            context.update(self.data.article_context(article))
+        elif listing := self._listings.get(src_uri):
+            context.update(self.data.listing_context(listing))
+        elif overview := self._overviews.get(src_uri):
+            context.update(self.data.overview_context(overview))
+        elif src_uri == HOME_SRC_URI:
+            context.update(self.data.home_context())
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is None:
+            return
+        log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇"
+                 f"（草稿、未到日期或未审核）")
+
+    def _abort_on_errors(self) -> None:
+        """In `build`, any error stops before output is written; `serve` keeps previewing."""
+        if self.diagnostics.errors and self.command == "build":
+            count = len(self.diagnostics.errors)
+            raise ContentErrors(f"内容有 {count} 处错误（见上），网站没有生成，原有的网站保持不变")
+
+    def _report_diagnostics(self) -> None:
+        for diagnostic in self.diagnostics:
+            (log.error if diagnostic.is_error else log.warning)(diagnostic.format())
+
+
+def _listing_title(listing) -> str:
+    return listing.title if listing.number == 1 else f"{listing.title}（第 {listing.number} 页）"
+
+
+def _ordered_nav(nav: Navigation, files: Files, section_fronts: list) -> Navigation:
+    """Home first, then the sections in config order, then hand-written pages.
+
+    MkDocs' auto-nav would name section folders by their English folder names and sort them
+    alphabetically; sections are single pages here, since their articles are not in the nav.
+    """
+    home = files.get_file_from_path(HOME_SRC_URI)
+    front_pages = [f.page for f in section_fronts if f.page is not None]
+    special = {id(p) for p in front_pages} | ({id(home.page)} if home and home.page else set())
+    rest = [item for item in nav.items if not _holds_only(item, special)]
+    items = ([home.page] if home and home.page else []) + front_pages + rest
+    for page in front_pages:
+        page.parent = None
+    pages = [item for item in _walk(items) if isinstance(item, Page)]
+    for previous, current in zip([None, *pages], pages):
+        current.previous_page = previous
+        if previous is not None:
+            previous.next_page = current
+    if pages:
+        pages[-1].next_page = None
+    return Navigation(items, pages)
+
+
+def _holds_only(item, special: set[int]) -> bool:
+    if isinstance(item, Section):
+        return all(_holds_only(child, special) for child in item.children)
+    return id(item) in special
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)

@@ -1,0 +1,78 @@
+"""The site's settings as the core reads them: a frozen snapshot, free of MkDocs types.
+
+The MkDocs adapter (`mkdocs_plugin/config.py`) validates `mkdocs.yml` and turns it into a
+`SiteSettings`; tests build one directly with `SiteSettings.for_tests(...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+class SettingsError(Exception):
+    """The site configuration cannot work (exit code 2); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class SectionSettings:
+    """One declared section (a top-level folder of content/), e.g. news → 工作动态."""
+
+    name: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """How photos are published; every field that changes output pixels feeds the cache key."""
+
+    widths: tuple[int, ...] = (480, 960, 1440)
+    """Widths of the published variants. 1,440 stays below half the long side of a 12 MP
+    photo (4,032 px), so even portrait photos decode at ½ scale (ARCHITECTURE pitfall 15)."""
+    webp_quality: int = 80
+    jpeg_quality: int = 82
+    webp_method: int = 2
+    """libwebp effort 0–6; measured in bench/images.py: 2 keeps size within 1% of 4 at a third of the time."""
+    max_pixels: int = 200_000_000
+    """Largest accepted photo, checked from the header before decoding (decompression bombs)."""
+    copyright: str = ""
+    """Optional copyright string written into every output image; nothing else of EXIF is kept."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Everything the content pipeline needs to know about the site."""
+
+    project_dir: Path
+    """Folder of mkdocs.yml; paths in messages are shown relative to it."""
+    content_dir: Path
+    sections: tuple[SectionSettings, ...]
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    require_review: bool = False
+    page_size: int = 12
+    home_latest: int = 6
+    home_featured: int = 5
+    site_url: str = ""
+    cache_dir: Path | None = None
+    images: ImageSettings = field(default_factory=ImageSettings)
+
+    def section(self, name: str) -> SectionSettings | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+    @classmethod
+    def for_tests(cls, content_dir: Path, **overrides) -> "SiteSettings":
+        """Settings for a content folder with the four usual sections; keyword arguments override."""
+        defaults = dict(
+            project_dir=content_dir.parent,
+            content_dir=content_dir,
+            sections=(
+                SectionSettings("news", "工作动态"),
+                SectionSettings("stories", "先进事迹"),
+                SectionSettings("reports", "活动报道"),
+                SectionSettings("notices", "通知公告"),
+            ),
+        )
+        defaults.update(overrides)
+        return cls(**defaults)

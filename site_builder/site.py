@@ -1,0 +1,65 @@
+"""The core pipeline in one call: scan → front matter → articles → publication → URLs → listings.
+
+Used by `site-builder check` (which stops here) and by the MkDocs adapter (which renders the
+result). It never imports MkDocs and never writes a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from site_builder.content.articles import load_article
+from site_builder.content.model import Article
+from site_builder.content.scan import scan_sections
+from site_builder.diagnostics import Diagnostics
+from site_builder.listings import Listings, build_listings
+from site_builder.publish import Decision, decide
+from site_builder.settings import SiteSettings
+from site_builder.urls import assign_urls
+
+
+@dataclass(frozen=True)
+class Site:
+    """The published site as a model: what to render, and what was withheld and why."""
+
+    settings: SiteSettings
+    published: tuple[Article, ...]
+    """Newest first."""
+    withheld: tuple[tuple[Article, Decision], ...]
+    broken_sources: frozenset[str]
+    """src_uri of article files that have errors (never published, even in preview)."""
+    section_intros: dict[str, Path]
+    listings: Listings
+
+    def article_by_src_uri(self) -> dict[str, Article]:
+        return {a.source.src_uri: a for a in self.published}
+
+
+def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -> Site:
+    """Read and validate all content and decide what is published at `now` (aware datetime)."""
+    scan = scan_sections(settings, diagnostics)
+    published: list[Article] = []
+    withheld: list[tuple[Article, Decision]] = []
+    broken: set[str] = set()
+    for source in scan.articles:
+        article = load_article(source, settings.timezone, diagnostics)
+        if article is None:
+            broken.add(source.src_uri)
+            continue
+        decision = decide(article, now, settings.require_review)
+        if decision.is_published:
+            published.append(article)
+        else:
+            withheld.append((article, decision))
+    published.sort(key=Article.sort_key)
+    published = assign_urls(published, diagnostics)
+    return Site(
+        settings=settings,
+        published=tuple(published),
+        withheld=tuple(withheld),
+        broken_sources=frozenset(broken),
+        section_intros=scan.section_intros,
+        listings=build_listings(published, settings),
+    )

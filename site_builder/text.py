@@ -1,0 +1,48 @@
+"""Small text helpers shared by several stages: control characters, escaping, summaries."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Characters XML 1.0 forbids. Word copy-paste leaves \x0b (vertical tab) and \x0c (page break)
+# in text; they break YAML, feeds and some browsers, so they are removed everywhere.
+XML_ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+MORE_MARKER = "<!-- more -->"
+
+
+def strip_control_chars(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (tab, newline and CR are kept)."""
+    return XML_ILLEGAL_CHARS.sub("", text)
+
+
+def escape(text: str) -> str:
+    """HTML-escape a value so that it shows as text wherever a template prints it raw."""
+    return html.escape(text, quote=True)
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed (for descriptions and search)."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def summary_html(content_html: str) -> str:
+    """The article's teaser: the HTML before `<!-- more -->`, else its first paragraph.
+
+    Takes the article's rendered HTML so each article is rendered once and its teaser reused in
+    every listing and feed (the blog plugin re-renders per view: ARCHITECTURE pitfall 14).
+    """
+    head, marker, _ = content_html.partition(MORE_MARKER)
+    if marker:
+        return head.strip()
+    match = _FIRST_PARAGRAPH.search(content_html)
+    return match.group(0) if match else ""
+
+
+def truncate(text: str, length: int) -> str:
+    """`text` cut to at most `length` characters, with an ellipsis when cut."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

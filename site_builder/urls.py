@@ -1,0 +1,75 @@
+"""ASCII, stable URLs: pinyin of the file name (or the `slug` key), clash detection.
+
+The URL comes from the file name, not the title, so that fixing a typo in a title never breaks
+links that were already shared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pypinyin import Style, lazy_pinyin
+
+from site_builder.content.model import Article
+from site_builder.diagnostics import Diagnostics
+
+MAX_SLUG_LENGTH = 60
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII URL name for `text`: Chinese becomes pinyin syllables joined by hyphens.
+
+    `slugify("2024年敬老活动")` → `"2024-nian-jing-lao-huo-dong"`. Never empty (falls back to
+    "x"), at most 60 characters, cut at a hyphen.
+    """
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
+    slug = _NON_ALNUM.sub("-", "-".join(syllables).lower()).strip("-")
+    slug = re.sub(r"-{2,}", "-", slug)
+    if len(slug) > MAX_SLUG_LENGTH:
+        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
+    return slug or "x"
+
+
+def article_url(article: Article, slug: str) -> str:
+    """`<section>/<year>/<slug>/`: the year keeps folders small and gives readable archives."""
+    return f"{article.section}/{article.year}/{slug}/"
+
+
+def assign_urls(articles: list[Article], diagnostics: Diagnostics) -> list[Article]:
+    """Each article with `slug` and `url` set; two articles on one URL is an error naming both."""
+    taken: dict[str, Article] = {}
+    result = []
+    for article in articles:
+        slug = article.slug or slugify(article.source.name_part)
+        url = article_url(article, slug)
+        other = taken.get(url)
+        if other is not None:
+            diagnostics.error(
+                article.source.display_path, article.line_of("slug") if article.slug else 0,
+                f"网址 /{url} 与 {other.source.display_path} 重复",
+                "请给其中一篇在 front matter 中加一行不同的 slug，例如 slug: jing-lao-huo-dong-2",
+            )
+            continue
+        taken[url] = article
+        result.append(replace(article, slug=slug, url=url))
+    return result
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """Slug per name for tags, units and people; names whose pinyin collides get -2, -3 …
+
+    Names are processed in sorted order so the suffix a name gets does not depend on which
+    article mentions it first.
+    """
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        slugs[name] = slug
+    return slugs
