@@ -21,6 +21,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder.mkdocs_plugin.config import to_settings
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
+from site_builder.publish import publication_time
 from site_builder.settings import SettingsError, SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -42,14 +43,15 @@ def load_site_config(config_file: str, **overrides) -> tuple[MkDocsConfig, SiteS
         raise BuildFailed(f"找不到配置文件 {config_file}，请在网站文件夹里运行，或用 -f 指定", 2)
     try:
         config = load_config(config_file=config_file, **overrides)
-    except (ConfigurationError, Abort) as error:
-        raise BuildFailed(f"{config_file}: 配置有误（{error}），请按上面的提示修改", 2) from None
+    except (ConfigurationError, Abort):
+        raise BuildFailed(f"{config_file}: 配置有误，请按上面的提示修改", 2) from None
     plugin = config.plugins.get(PLUGIN_NAME)
     if not isinstance(plugin, SiteBuilderPlugin):
         raise BuildFailed(f"{config_file}: plugins 中没有 site_builder，请加上", 2)
     try:
         settings = to_settings(plugin.config, config)
-    except SettingsError as error:
+        publication_time(settings.timezone, os.environ)
+    except (SettingsError, ValueError) as error:
         raise BuildFailed(f"{config_file}: {error}", 2) from None
     return config, settings
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from site_builder.build import BuildFailed, build_site, load_site_config
 from site_builder.diagnostics import Diagnostics
+from site_builder.publish import publication_time
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -73,7 +75,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already printed by argparse
+        return int(stop.code or 0)
     _setup_logging(args.verbose)
     try:
         return {"build": _build, "check": _check, "serve": _serve, "new": _new}[args.command](args)
@@ -98,7 +103,7 @@ def _check(args) -> int:
 
     _, settings = load_site_config(args.config_file)
     diagnostics = Diagnostics()
-    site = check_site(settings, datetime.now(settings.timezone), diagnostics)
+    site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics)
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)

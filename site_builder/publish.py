@@ -37,3 +37,22 @@ def decide(article: Article, now: datetime, require_review: bool) -> Decision:
     if require_review and not article.reviewed_by:
         return Decision(Reason.UNREVIEWED)
     return Decision(Reason.PUBLISHED)
+
+
+NOW_VARIABLE = "SITE_BUILDER_NOW"
+
+
+def publication_time(zone, environ: dict[str, str]) -> datetime:
+    """The moment publication is decided for: now, or `SITE_BUILDER_NOW` (ISO 8601) when set.
+
+    Fixing the time makes builds reproducible and lets an editor preview what the site will
+    show on a given day; a naive value is read in the site's zone.
+    """
+    value = environ.get(NOW_VARIABLE, "").strip()
+    if not value:
+        return datetime.now(zone)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"环境变量 {NOW_VARIABLE}=“{value}”不是有效的时间，请写成 2026-05-01T09:00") from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)

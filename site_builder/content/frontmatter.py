@@ -38,7 +38,9 @@ def parse_front_matter(text: str, shown_path: str, diagnostics: Diagnostics) -> 
     failing the article, since the author cannot see them.
     """
     text = _remove_control_chars(text.lstrip("\ufeff"), shown_path, diagnostics)
-    lines = text.splitlines(keepends=True)
+    # Not str.splitlines(): it also breaks at \u2028 and other separators editors do not count.
+    lines = text.replace("\r\n", "\n").split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].rstrip() != FENCE:
         diagnostics.error(shown_path, 1, "文件开头缺少 front matter（标题、日期等信息）",
                           "第一行应为 ---，接着写 title: 和 date:，再用一行 --- 结束")
@@ -98,7 +100,7 @@ def _construct(node: yaml.MappingNode, body: str, body_line: int, shown_path: st
 def _remove_control_chars(text: str, shown_path: str, diagnostics: Diagnostics) -> str:
     if not XML_ILLEGAL_CHARS.search(text):
         return text
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if XML_ILLEGAL_CHARS.search(line):
             diagnostics.warning(shown_path, number, "这一行有看不见的控制字符（常见于从 Word 复制），已自动删除")
     return XML_ILLEGAL_CHARS.sub("", text)

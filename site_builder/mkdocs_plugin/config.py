@@ -41,24 +41,10 @@ class SiteBuilderConfig(Config):
     images_max_pixels = c.Type(int, default=DEFAULT_IMAGES.max_pixels)
     images_copyright = c.Type(str, default="")
 
-    def post_validation(self) -> None:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise c.ValidationError(f"时区“{self.timezone}”不存在，请写成 Asia/Shanghai 这样的名称")
-        if not self.sections:
-            raise c.ValidationError("sections 不能为空：请至少声明一个栏目，例如 news: {title: 工作动态}")
-        for name in self.sections:
-            if "/" in name or name.startswith("."):
-                raise c.ValidationError(f"栏目名“{name}”应是 content 下的一个文件夹名")
-        if self.pagination_per_page < 1:
-            raise c.ValidationError("pagination_per_page 至少为 1")
-        if not self.images_widths or min(self.images_widths) < 16:
-            raise c.ValidationError("images_widths 应是若干个不小于 16 的宽度（像素）")
-
 
 def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteSettings:
-    """Translate validated MkDocs options into the core's settings."""
+    """Translate validated MkDocs options into the core's settings; SettingsError if they cannot work."""
+    _check_rules(plugin_config)
     project_dir = Path(config.config_file_path or ".").resolve().parent
     content_dir = Path(config.docs_dir).resolve()
     cache_dir = (project_dir / plugin_config.cache_dir).resolve()
@@ -87,3 +73,20 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
             copyright=plugin_config.images_copyright,
         ),
     )
+
+
+def _check_rules(options: SiteBuilderConfig) -> None:
+    """Rules involving values, not just types; each message says what to write instead."""
+    try:
+        ZoneInfo(options.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"时区“{options.timezone}”不存在，请写成 Asia/Shanghai 这样的名称") from None
+    if not options.sections:
+        raise SettingsError("sections 不能为空：请至少声明一个栏目，例如 news: {title: 工作动态}")
+    for name in options.sections:
+        if "/" in name or name.startswith(".") or name in ("templates", "tags", "units", "people", "categories", "archive"):
+            raise SettingsError(f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名")
+    if options.pagination_per_page < 1:
+        raise SettingsError("pagination_per_page 至少为 1")
+    if not options.images_widths or min(options.images_widths) < 16:
+        raise SettingsError("images_widths 应是若干个不小于 16 的宽度（像素）")

@@ -1,7 +1,7 @@
 """What the templates receive: the article, listing or home data for the page being rendered.
 
-Templates print model values inside `{% autoescape true %}` blocks, so titles and every other
-front-matter value show as text; only HTML we produced ourselves is marked safe.
+Our templates are autoescaped, so titles and every other front-matter value show as text; only
+HTML we produced ourselves (rendered Markdown, picture markup) is marked safe.
 """
 
 from __future__ import annotations

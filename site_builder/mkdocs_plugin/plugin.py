@@ -6,6 +6,7 @@ Event order and why each step sits where it does: ARCHITECTURE.md §1.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
 from site_builder.mkdocs_plugin.context import TemplateData, zh_date
 from site_builder.mkdocs_plugin.files import HOME_SRC_URI, listing_src_uri, relocate_files
 from site_builder.mkdocs_plugin.images import ImageStage
+from site_builder.publish import publication_time
+from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
 from site_builder.text import escape, plain_text, strip_control_chars, summary_html, truncate
 
@@ -70,7 +73,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.settings = to_settings(self.config, config)
+        try:
+            self.settings = to_settings(self.config, config)
+        except SettingsError as error:
+            raise PluginError(f"site_builder 配置有误：{error}") from None
         self.diagnostics = Diagnostics()
         # Our default templates sit after custom_dir (so themes/ can override them) and before
         # Material's own.
@@ -92,7 +98,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        now = self.now or datetime.now(self.settings.timezone)
+        now = self.now or publication_time(self.settings.timezone, os.environ)
         self.site = load_site(self.settings, now, self.diagnostics)
         self._listings, self._overviews = relocate_files(files, self.site, config)
         self.images.plan(self.site, self.diagnostics)
@@ -161,6 +167,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.pictures.current = None
         env.filters["zh_date"] = zh_date
+        # Titles are text (issue #2): our templates are autoescaped, so every front-matter value
+        # prints as text; Material's templates keep MkDocs' default and get pre-escaped titles.
+        env.autoescape = _autoescape_site_builder_templates
         if self.images is not None:
             late = Diagnostics()
             self.images.finish(late)
@@ -200,6 +209,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def _report_diagnostics(self) -> None:
         for diagnostic in self.diagnostics:
             (log.error if diagnostic.is_error else log.warning)(diagnostic.format())
+
+
+def _autoescape_site_builder_templates(name: str | None) -> bool:
+    return bool(name) and name.startswith("site_builder/")
 
 
 def _listing_title(listing) -> str:

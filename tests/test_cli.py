@@ -1,0 +1,83 @@
+"""The command line: exit codes 0/1/2, messages as `path:line: …`, never a traceback."""
+
+import os
+import shutil
+
+from tests.conftest import DEMO_NOW, article, copy_demo, run_cli
+
+
+def test_check_passes_on_the_demo(tmp_path, monkeypatch, capsys):
+    copy_demo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
+    code, output = run_cli(["check"], capsys)
+    assert code == 0, output
+    assert "0 个错误" in output
+
+
+def test_check_lists_every_problem_with_path_and_line(tmp_path, monkeypatch, capsys):
+    copy_demo(tmp_path)
+    news = tmp_path / "content/news/2025"
+    (news / "2025-01-01-坏的格式.md").write_text("---\ntitle: 甲\ntags: [a, b\n---\n正文\n", encoding="utf-8")
+    (news / "2025-01-02-缺标题.md").write_text("---\ndate: 2025-01-02\n---\n正文\n", encoding="utf-8")
+    (news / "2025-01-03-坏日期.md").write_text("---\ntitle: 乙\ndate: 明天上午\n---\n正文\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
+    code, output = run_cli(["check"], capsys)
+    assert code == 1
+    assert "content/news/2025/2025-01-01-坏的格式.md:4: 错误: front matter 的格式有误" in output
+    assert "content/news/2025/2025-01-02-缺标题.md:1: 错误: 缺少 title（标题）" in output
+    assert "content/news/2025/2025-01-03-坏日期.md:3: 错误: 日期“明天上午”无法识别" in output
+    assert "Traceback" not in output
+
+
+def test_build_with_content_errors_exits_1_and_keeps_the_previous_site(make_project, capsys):
+    project = make_project({"news/2024-05-01-甲.md": article("甲")})
+    assert run_cli(["build", "-d", "site"], capsys)[0] == 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    (project / "content/news/2024-05-02-乙.md").write_text("---\ntitle: 乙\n---\n", encoding="utf-8")
+    code, output = run_cli(["build", "-d", "site"], capsys)
+    assert code == 1 and "2024-05-02-乙.md:1: 错误: 缺少 date" in output and "Traceback" not in output
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_configuration_errors_exit_2(make_project, capsys):
+    project = make_project({})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_builder:", "site_builder:\n      timezone: Mars/Base"),
+                      encoding="utf-8")
+    code, output = run_cli(["build"], capsys)
+    assert code == 2 and "Mars/Base" in output and "Traceback" not in output
+    assert run_cli(["check", "-f", "missing.yml"], capsys)[0] == 2
+    assert run_cli(["build", "--no-such-option"], capsys)[0] == 2
+
+
+def test_build_refuses_to_write_over_the_sources(make_project, capsys):
+    make_project({"news/2024-05-01-甲.md": article()})
+    code, output = run_cli(["build", "-d", "content"], capsys)
+    assert code == 2 and "覆盖" in output
+
+
+def test_new_creates_a_bundle_from_the_section_template(make_project, capsys):
+    project = make_project({"templates/reports.md": "---\ntitle: {{ title }}\ndate: {{ date }}\n# 活动模板\ndraft: true\n---\n"})
+    code, output = run_cli(["new", "reports", '重阳节"敬老"活动/第一场', "--date", "2024-10-11"], capsys)
+    assert code == 0, output
+    created = next((project / "content/reports/2024").iterdir()) / "index.md"
+    text = created.read_text(encoding="utf-8")
+    assert "# 活动模板" in text and 'title: "重阳节\\"敬老\\"活动/第一场"' in text
+    # The new article is valid (a draft) and therefore not published.
+    code, output = run_cli(["check"], capsys)
+    assert code == 0, output
+    assert run_cli(["new", "nope", "甲"], capsys)[0] == 2
+
+
+def test_default_template_explains_every_field_and_checks_clean(make_project, capsys):
+    project = make_project({})
+    assert run_cli(["new", "news", "区关工委召开会议", "--date", "2024-03-01"], capsys)[0] == 0
+    text = next((project / "content/news/2024").iterdir()).joinpath("index.md").read_text(encoding="utf-8")
+    for key in ("title", "date", "summary", "cover", "photos", "category", "tags", "unit", "people",
+                "author", "reviewed_by", "location", "participants", "featured", "draft"):
+        assert f"\n{key}:" in text
+    assert run_cli(["check"], capsys)[0] == 0

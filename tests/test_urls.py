@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from site_builder.content.model import Article, SourceFile
+from site_builder.diagnostics import Diagnostics
+from site_builder.urls import assign_urls, slugify, unique_slugs
+from tests.conftest import shanghai
+
+
+def make(path: str, name: str, slug: str = "", year: int = 2024) -> Article:
+    source = SourceFile("news", Path("/c") / path, path, f"content/{path}", False, f"{year}-05-01", name)
+    return Article(source, "标题", shanghai(year, 5, 1), "", 1, slug=slug, lines={"slug": 4})
+
+
+def test_slugs_are_ascii_pinyin():
+    assert slugify("滨江社区关工委开展暑期公益课堂") == "bin-jiang-she-qu-guan-gong-wei-kai-zhan-shu-qi-gong-yi-ke"
+    assert slugify("2024年“五老”进校园！") == "2024-nian-wu-lao-jin-xiao-yuan"
+    assert slugify("重庆 Summer Camp") == "chong-qing-summer-camp"
+    assert slugify("……") == "x"
+    assert all(len(slugify("很" * n)) <= 60 for n in (10, 40))
+
+
+def test_url_is_section_year_slug_and_explicit_slug_wins():
+    a, b = assign_urls([make("news/2024-05-01-敬老活动.md", "敬老活动"),
+                        make("news/2024-05-01-x.md", "x", slug="jing-lao-2")], Diagnostics())
+    assert a.url == "news/2024/jing-lao-huo-dong/" and b.url == "news/2024/jing-lao-2/"
+
+
+def test_url_clash_is_an_error_that_names_both_files():
+    diagnostics = Diagnostics()
+    kept = assign_urls([make("news/2024-05-01-敬老活动.md", "敬老活动"),
+                        make("news/sub/2024-05-01-敬老活动.md", "敬老活动")], diagnostics)
+    assert len(kept) == 1
+    [error] = diagnostics.errors
+    assert error.path == "content/news/sub/2024-05-01-敬老活动.md"
+    assert "content/news/2024-05-01-敬老活动.md" in error.message and "slug" in error.hint
+
+
+def test_same_name_in_another_year_is_not_a_clash():
+    diagnostics = Diagnostics()
+    assert len(assign_urls([make("news/a.md", "敬老"), make("news/b.md", "敬老", year=2025)], diagnostics)) == 2
+    assert not diagnostics.errors
+
+
+def test_term_slugs_that_collide_get_stable_suffixes():
+    slugs = unique_slugs(["事迹", "事机", "敬老"])
+    assert slugs["敬老"] == "jing-lao"
+    assert sorted([slugs["事迹"], slugs["事机"]]) == ["shi-ji", "shi-ji-2"]
+    assert unique_slugs(["事机", "事迹"]) == unique_slugs(["事迹", "事机"])
