@@ -6,6 +6,7 @@ links that were already shared.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 
@@ -22,13 +23,16 @@ def slugify(text: str) -> str:
     """ASCII URL name for `text`: Chinese becomes pinyin syllables joined by hyphens.
 
     `slugify("2024年敬老活动")` → `"2024-nian-jing-lao-huo-dong"`. Never empty (falls back to
-    "x"), at most 60 characters, cut at a hyphen.
+    "x") and at most 60 characters: a longer slug is cut at a hyphen and ends with a short hash of
+    the whole slug, so two long names that differ only at the end still get different URLs.
     """
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
     slug = _NON_ALNUM.sub("-", "-".join(syllables).lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)
     if len(slug) > MAX_SLUG_LENGTH:
-        slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]
+        digest = hashlib.sha1(slug.encode()).hexdigest()[:6]
+        head = slug[: MAX_SLUG_LENGTH - len(digest) - 1]
+        slug = f"{head.rsplit('-', 1)[0] or head}-{digest}"
     return slug or "x"
 
 
@@ -49,7 +53,7 @@ def assign_urls(articles: list[Article], diagnostics: Diagnostics) -> list[Artic
             diagnostics.error(
                 article.source.display_path, article.line_of("slug") if article.slug else 0,
                 f"网址 /{url} 与 {other.source.display_path} 重复",
-                "请给其中一篇在 front matter 中加一行不同的 slug，例如 slug: jing-lao-huo-dong-2",
+                f"请给其中一篇在 front matter 中加一行不同的网址名，例如 slug: {slug}-2",
             )
             continue
         taken[url] = article

@@ -14,7 +14,6 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,6 +23,7 @@ from PIL import Image, ImageCms
 from site_builder.images.formats import register_heif
 from site_builder.images.plan import ImagePlan, Variant
 from site_builder.settings import ImageSettings
+from site_builder.workers import WorkerPool
 
 log = logging.getLogger("mkdocs.plugins.site_builder.images")
 
@@ -167,24 +167,16 @@ def _save(image: Image.Image, variant: Variant, out_dir: Path, settings: ImageSe
 
 
 class ImageProcessor:
-    """Runs jobs on every core; one pool per process, reused across `serve` rebuilds."""
+    """Runs jobs on every core through the shared worker pool."""
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
-        self._pool: Executor | None = None
+    def __init__(self, pool: WorkerPool | None = None) -> None:
+        self.pool = pool or WorkerPool()
 
     def submit(self, jobs: list[Job]) -> "PendingJobs":
         """Start `jobs` in the background (in the pool when there are several and several cores)."""
-        if self.workers > 1 and len(jobs) > 1:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers)
-            return PendingJobs(len(jobs), self._pool.map(process_job, jobs, chunksize=1))
+        if self.pool.is_parallel and len(jobs) > 1:
+            return PendingJobs(len(jobs), self.pool.executor().map(process_job, jobs, chunksize=1))
         return PendingJobs(len(jobs), map(process_job, jobs))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
 
 
 class PendingJobs:

@@ -24,15 +24,18 @@ from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
 from site_builder.mkdocs_plugin.context import TemplateData, zh_date
 from site_builder.mkdocs_plugin.files import HOME_SRC_URI, listing_src_uri, relocate_files
 from site_builder.mkdocs_plugin.images import ImageStage
+from site_builder.mkdocs_plugin.search import SearchSegmentation
 from site_builder.publish import publication_time
 from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
+from site_builder.workers import WorkerPool
 from site_builder.text import escape, plain_text, strip_control_chars, summary_html, truncate
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = "assets/site_builder/site.css"
+WORKERS_VARIABLE = "SITE_BUILDER_WORKERS"
 DESCRIPTION_LENGTH = 120
 
 
@@ -52,8 +55,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self._articles = {}
         self._listings = {}
         self._overviews = {}
-        self.processor: ImageProcessor | None = None
-        """Set by tests (one worker, so decodes can be counted) or created on first use."""
+        workers = int(os.environ.get(WORKERS_VARIABLE) or 0) or None
+        self.pool = WorkerPool(workers)
+        """Shared by images and search; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
+        self.processor = ImageProcessor(self.pool)
+        self.search = SearchSegmentation(self.pool)
         self.pictures = PictureExtension()
         self.images: ImageStage | None = None
 
@@ -63,8 +69,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.command = command
 
     def on_shutdown(self) -> None:
-        if self.processor is not None:
-            self.processor.close()
+        self.pool.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.images is not None and self.images.pending is not None:
@@ -88,7 +93,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             config.extra_css.insert(0, STYLESHEET)
         if self.pictures not in config.markdown_extensions:
             config.markdown_extensions.append(self.pictures)
-        self.processor = self.processor or ImageProcessor()
+        self.search.install(config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
         if not config.site_url:
             log.warning("mkdocs.yml 没有设置 site_url：订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
@@ -157,6 +162,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.site is None:
             return None
+        self.search.submit(page, html)
         if article := self._articles.get(page.file.src_uri):
             summary = f"<p>{escape(article.summary)}</p>" if article.summary else summary_html(html)
             self.data.summaries[article.url] = summary
@@ -179,9 +185,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self._abort_on_errors()
         return env
 
+    # Before the search plugin (priority 0) indexes the page: its segmentation must be in place.
+    @event_priority(50)
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict | None:
         if self.site is None:
             return None
+        self.search.prepare(page)
         context.update(self.data.common_context())
         src_uri = page.file.src_uri
         if article := self._articles.get(src_uri):

@@ -1,0 +1,20 @@
+"""Chinese word segmentation for the search index, done in worker processes.
+
+Material's search plugin segments every Chinese run of every page with jieba, serially, while the
+rest of the build waits: it was over half of a text-only build (1,000 articles: 13 s of 22 s).
+Here the same jieba segments each page's runs in the worker pool as soon as the page is rendered;
+the adapter hands the results to the search plugin. The tokens are jieba's own, so the index is
+the same; anything not precomputed is segmented by jieba as before.
+"""
+
+from __future__ import annotations
+
+import logging
+
+
+def segment_runs(runs: list[str]) -> dict[str, list[str]]:
+    """jieba's tokens for each run of Chinese characters (runs in, tokens out, nothing else)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return {run: list(jieba.cut(run.encode("utf-8"))) for run in runs}
