@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.images --sweep
 
 bench-large: $(STAMP)
 	$(BIN)/python -m bench.run --large

@@ -5,8 +5,8 @@ corpus built with Material's blog plugin in the same run, as a ratio.
     python -m bench.run [--sizes 250 1000 2000] [--repeat 3] [--material-repeat 1] [--large] [--no-material]
 
 Each build runs in a fresh process (`site-builder build` / `mkdocs build`); times are wall-clock
-medians over the repeats; peak memory is the largest sum of resident memory of the build process
-and its workers, sampled every 50 ms.
+medians over the repeats; peak memory is the largest proportional set size (PSS) of the build
+process and its workers together, sampled every 50 ms.
 """
 
 from __future__ import annotations
@@ -28,18 +28,21 @@ BIN = Path(sys.executable).parent
 NOW = {"SITE_BUILDER_NOW": "2026-11-21T12:00:00+08:00"}
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (the worker pool), from /proc."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory of a process and all its descendants (the worker pool), from /proc.
+
+    Proportional set size, so pages the forked workers share with their parent count once.
+    """
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack += [int(c) for c in children.read().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, StopIteration):
             continue
     return total / 2**20
 
@@ -54,7 +57,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            peak = max(peak, tree_memory_mb(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

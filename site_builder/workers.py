@@ -18,6 +18,13 @@ class WorkerPool:
     def is_parallel(self) -> bool:
         return self.workers > 1
 
+    def resize(self, workers: int | None) -> None:
+        """Use `workers` processes from now on (the pool restarts only if the number changes)."""
+        workers = workers or os.cpu_count() or 1
+        if workers != self.workers:
+            self.close()
+            self.workers = workers
+
     def executor(self) -> Executor:
         """The pool, started on first use."""
         if self._executor is None:

@@ -81,3 +81,19 @@ def test_default_template_explains_every_field_and_checks_clean(make_project, ca
                 "author", "reviewed_by", "location", "participants", "featured", "draft"):
         assert f"\n{key}:" in text
     assert run_cli(["check"], capsys)[0] == 0
+
+
+def test_remaining_content_messages(make_project, capsys):
+    make_project({
+        "news/2024-05-01-gbk.md": "---\ntitle: 甲\ndate: 2024-05-01\n---\n".encode("gbk"),
+        "news/2024-05-02-list.md": "---\n- 甲\n- 乙\n---\n",
+        "news/2024-05-03-x/index.md": article("丙", "2024-05-03"),
+        "news/2024-05-03-x/2024-05-03-notes.md": "笔记",
+        "news/2024-05-04-ext.md": article("丁", "2024-05-04") + "\n![外链](https://cdn.example.com/a.jpg)\n",
+    })
+    code, output = run_cli(["check"], capsys)
+    assert code == 1
+    assert "content/news/2024-05-01-gbk.md: 错误: 文件不是 UTF-8 编码" in output
+    assert "content/news/2024-05-02-list.md:2: 错误: front matter 应是“键: 值”的列表" in output
+    assert "content/news/2024-05-03-x/2024-05-03-notes.md: 警告: 文章文件夹里只有 index.md 会被发布" in output
+    assert "content/news/2024-05-04-ext.md:8: 警告: 正文图片“https://cdn.example.com/a.jpg”是外部网址，不会显示" in output

@@ -1,12 +1,14 @@
-"""Chinese search: jieba segmentation (done in workers) gives the same index as Material alone."""
+"""Chinese search: segmentation in a worker and an index spilled to disk give Material's own index."""
 
 import json
 
+from site_builder.mkdocs_plugin.search import SearchSegmentation
 from tests.conftest import DEMO_NOW, copy_demo, run_cli
 
 
-def build_demo(tmp_path, monkeypatch, capsys, workers: str):
-    project = copy_demo(tmp_path / f"workers-{workers}")
+def build_demo(tmp_path, monkeypatch, capsys, workers: str, spill: bool):
+    monkeypatch.setattr(SearchSegmentation, "spill_enabled", spill)
+    project = copy_demo(tmp_path / f"workers-{workers}-{spill}")
     monkeypatch.chdir(project)
     monkeypatch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
     monkeypatch.setenv("SITE_BUILDER_WORKERS", workers)
@@ -15,10 +17,11 @@ def build_demo(tmp_path, monkeypatch, capsys, workers: str):
     return (project / "site/search/search_index.json").read_bytes()
 
 
-def test_parallel_segmentation_leaves_the_index_unchanged(tmp_path, monkeypatch, capsys):
-    serial = build_demo(tmp_path, monkeypatch, capsys, "1")
-    parallel = build_demo(tmp_path, monkeypatch, capsys, "2")
-    assert parallel == serial
+def test_parallel_segmentation_and_spilled_index_leave_the_index_unchanged(tmp_path, monkeypatch, capsys):
+    materials_own = build_demo(tmp_path, monkeypatch, capsys, "1", spill=False)
+    ours = build_demo(tmp_path, monkeypatch, capsys, "2", spill=True)
+    assert len(json.loads(ours)["docs"]) > 18
+    assert ours == materials_own
 
 
 def test_chinese_text_is_segmented_into_words(demo_site):

@@ -91,6 +91,9 @@ def probe_image(file: Path) -> Probe:
     """Header facts and content hash of `file`; raises ProbeError for anything not a usable photo."""
     register_heif()
     data_hash = _hash_file(file)
+    # Opening reads the header only; Pillow's own bomb limit would refuse before we can say how
+    # big the photo is, and check_pixels applies the site's limit right after.
+    Image.MAX_IMAGE_PIXELS = None
     try:
         with Image.open(file) as image:
             if image.format not in SUPPORTED_FORMATS:

@@ -140,7 +140,8 @@ def _copyright_exif(text: str) -> bytes | None:
     if not text:
         return None
     exif = Image.Exif()
-    exif[COPYRIGHT_TAG] = text
+    # UTF-8 in the ASCII-typed tag, as phones and exiftool do: Chinese names survive.
+    exif[COPYRIGHT_TAG] = text.encode("utf-8")
     return exif.tobytes()
 
 

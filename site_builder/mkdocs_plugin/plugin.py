@@ -55,9 +55,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self._articles = {}
         self._listings = {}
         self._overviews = {}
-        workers = int(os.environ.get(WORKERS_VARIABLE) or 0) or None
-        self.pool = WorkerPool(workers)
-        """Shared by images and search; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
+        self.pool = WorkerPool()
+        """Shared by the image jobs; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
         self.processor = ImageProcessor(self.pool)
         self.search = SearchSegmentation(self.pool)
         self.pictures = PictureExtension()
@@ -70,8 +69,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_shutdown(self) -> None:
         self.pool.close()
+        self.search.close()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.search.close()
         if self.images is not None and self.images.pending is not None:
             self.images.pending = None
 
@@ -93,6 +94,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             config.extra_css.insert(0, STYLESHEET)
         if self.pictures not in config.markdown_extensions:
             config.markdown_extensions.append(self.pictures)
+        self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
         self.search.install(config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
         if not config.site_url:
@@ -104,6 +106,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled:
             return None
         now = self.now or publication_time(self.settings.timezone, os.environ)
+        self.search.spill(self.images.cache_dir.parent / "search")
         self.site = load_site(self.settings, now, self.diagnostics)
         self._listings, self._overviews = relocate_files(files, self.site, config)
         self.images.plan(self.site, self.diagnostics)
@@ -203,9 +206,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             context.update(self.data.home_context())
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The page is written next and nothing reads its HTML afterwards (listings use the
+        # summaries, the search plugin has indexed it): freeing it keeps memory flat per article.
+        if page.file.src_uri in self._articles:
+            page.content = ""
+        return None
+
+    # After the search plugin (priority 0) has written its index.
+    @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
+        self.search.finish(config.site_dir)
         log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇"
                  f"（草稿、未到日期或未审核）")
 
