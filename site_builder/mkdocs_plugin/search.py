@@ -27,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from site_builder.segment import segment_runs
+from site_builder.segment import TOKEN_SEPARATOR, segment_runs
 from site_builder.workers import WorkerPool
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -40,12 +40,14 @@ class _PrecomputedJieba:
 
     def __init__(self, jieba) -> None:
         self._jieba = jieba
-        self.tokens: dict[str, list[str]] = {}
+        self.tokens: dict[str, str] = {}
+        """Run → its tokens joined by TOKEN_SEPARATOR, for the page being indexed."""
 
     def cut(self, value, *args, **kwargs):
         text = value.decode("utf-8") if isinstance(value, bytes) else value
-        if not args and not kwargs and text in self.tokens:
-            return self.tokens[text]
+        joined = self.tokens.get(text) if not args and not kwargs else None
+        if joined is not None:
+            return joined.split(TOKEN_SEPARATOR)
         return self._jieba.cut(value, *args, **kwargs)
 
     def __getattr__(self, name):
