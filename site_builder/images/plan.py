@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from site_builder.images.probe import Probe
 from site_builder.settings import ImageSettings
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 """Bump when processing changes pixels in a way the settings do not capture."""
 
 MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
