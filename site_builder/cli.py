@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     overrides = {"strict": True} if args.strict else {}
     config, settings = load_site_config(args.config_file, **overrides)
+    if args.strict and not config.site_url:
+        print(f"{args.config_file}: 错误: 没有设置 site_url。订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
+              "请加一行 site_url: https://…/", file=sys.stderr)
+        return EXIT_USAGE
     site_dir = Path(args.site_dir) if args.site_dir else Path(config.site_dir)
     build_site(config, site_dir, settings)
     print(f"网站已生成：{site_dir.resolve()}", file=sys.stderr)

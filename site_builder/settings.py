@@ -44,6 +44,16 @@ class ImageSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    limit: int = 20
+    """Latest articles per feed."""
+    full_content: bool = True
+    """Whole article in each entry (else the summary only)."""
+    per_unit: bool = False
+    """Also a feed per 单位, so each town's 关工委 can be followed on its own."""
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """Everything the content pipeline needs to know about the site."""
 
@@ -59,6 +69,9 @@ class SiteSettings:
     site_url: str = ""
     cache_dir: Path | None = None
     images: ImageSettings = field(default_factory=ImageSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    site_name: str = ""
+    site_description: str = ""
 
     def section(self, name: str) -> SectionSettings | None:
         return next((s for s in self.sections if s.name == name), None)

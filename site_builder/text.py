@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urljoin
 
 # Characters XML 1.0 forbids. Word copy-paste leaves \x0b (vertical tab) and \x0c (page break)
 # in text; they break YAML, feeds and some browsers, so they are removed everywhere.
@@ -46,3 +47,23 @@ def summary_html(content_html: str) -> str:
 def truncate(text: str, length: int) -> str:
     """`text` cut to at most `length` characters, with an ellipsis when cut."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+_PICTURE = re.compile(r"<picture>.*?(<img\b[^>]*>).*?</picture>", re.S)
+_RESPONSIVE_ATTRIBUTES = re.compile(r'\s(?:srcset|sizes|loading|decoding|fetchpriority)="[^"]*"')
+_URL_ATTRIBUTE = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def html_for_feed(fragment: str, base_url: str) -> str:
+    """Article HTML as feed readers need it: plain `<img>` (the JPEG/PNG fallback of each
+    `<picture>`, since readers ignore srcset) and every relative link and image made absolute."""
+    fragment = _PICTURE.sub(lambda m: m.group(1), fragment)
+    fragment = _RESPONSIVE_ATTRIBUTES.sub("", fragment)
+    return _URL_ATTRIBUTE.sub(lambda m: f'{m.group(1)}="{absolute_url(m.group(2), base_url)}"', fragment)
+
+
+def absolute_url(url: str, base_url: str) -> str:
+    """`url` resolved against `base_url`; anchors, mailto: and other schemes are left alone."""
+    if not url or url.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
+        return url
+    return urljoin(base_url, url)

@@ -13,7 +13,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
-from site_builder.settings import ImageSettings, SectionSettings, SettingsError, SiteSettings
+from site_builder.settings import FeedSettings, ImageSettings, SectionSettings, SettingsError, SiteSettings
 
 DEFAULT_IMAGES = ImageSettings()
 
@@ -40,6 +40,9 @@ class SiteBuilderConfig(Config):
     images_jpeg_quality = c.Type(int, default=DEFAULT_IMAGES.jpeg_quality)
     images_max_pixels = c.Type(int, default=DEFAULT_IMAGES.max_pixels)
     images_copyright = c.Type(str, default="")
+    feeds_limit = c.Type(int, default=20)
+    feeds_content = c.Choice(("full", "summary"), default="full")
+    feeds_units = c.Type(bool, default=False)
 
 
 def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteSettings:
@@ -72,6 +75,13 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
             max_pixels=plugin_config.images_max_pixels,
             copyright=plugin_config.images_copyright,
         ),
+        feeds=FeedSettings(
+            limit=plugin_config.feeds_limit,
+            full_content=plugin_config.feeds_content == "full",
+            per_unit=plugin_config.feeds_units,
+        ),
+        site_name=config.site_name,
+        site_description=config.site_description or "",
     )
 
 
@@ -86,6 +96,8 @@ def _check_rules(options: SiteBuilderConfig) -> None:
     for name in options.sections:
         if "/" in name or name.startswith(".") or name in ("templates", "tags", "units", "people", "categories", "archive"):
             raise SettingsError(f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名")
+    if options.feeds_limit < 1:
+        raise SettingsError("feeds_limit 至少为 1")
     if options.pagination_per_page < 1:
         raise SettingsError("pagination_per_page 至少为 1")
     if not options.images_widths or min(options.images_widths) < 16:

@@ -34,6 +34,7 @@ class TemplateData:
         self.summaries: dict[str, str] = {}
         """Article URL → summary HTML, filled as MkDocs renders each article (once)."""
         self.section_titles = {s.name: s.title for s in site.settings.sections}
+        self.feed_plans = []
 
     def term_url(self, kind: str, name: str) -> str:
         return self.site.listings.term_urls.get((kind, name), "")
@@ -103,6 +104,29 @@ class TemplateData:
             "home_featured": listings.home_featured,
             "term_overviews": [o for o in listings.overviews if o.terms],
         }
+
+    def share_card(self, article: Article | None, title: str, description: str, page_url: str) -> dict:
+        """Open Graph values; for an article, its cover (JPEG fallback, 960 px) is the image."""
+        site_url = self.site.settings.site_url
+        card = {"title": title, "description": description, "type": "website",
+                "url": site_url + page_url if site_url else "", "image": None, "published": ""}
+        if article is not None:
+            card.update(type="article", published=article.date.isoformat())
+            images = self._images(article)
+            if site_url and images is not None and images.cover is not None:
+                variant = images.cover.plan.fallback_for(960)
+                card["image"] = {"url": site_url + images.owner.dest_dir + variant.name,
+                                 "width": variant.width, "height": variant.height}
+        return card
+
+    def all_feeds(self) -> list[dict]:
+        """Every feed of the site with absolute addresses, for the 订阅 page."""
+        base = self.site.settings.site_url
+        labels = {"": "全部文章"} | {f"{s.name}/": s.title for s in self.site.settings.sections}
+        for term in self.site.listings.terms.get("unit", ()):
+            labels.setdefault(term.url, term.name)
+        return [{"label": labels.get(plan.folder, plan.title), "rss": base + plan.rss_path, "atom": base + plan.atom_path}
+                for plan in self.feed_plans]
 
     def common_context(self) -> dict:
         return {

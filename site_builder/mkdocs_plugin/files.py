@@ -22,6 +22,7 @@ from site_builder.site import Site
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 HOME_SRC_URI = "index.md"
+SUBSCRIBE_SRC_URI = "subscribe/index.md"
 
 
 def listing_src_uri(url: str) -> str:
@@ -70,7 +71,15 @@ def relocate_files(files: Files, site: Site, config: MkDocsConfig) -> tuple[dict
 
     if files.get_file_from_path(HOME_SRC_URI) is None:
         _add_generated(files, config, HOME_SRC_URI, InclusionLevel.INCLUDED)
+    if site.settings.site_url:
+        _add_generated(files, config, SUBSCRIBE_SRC_URI, InclusionLevel.NOT_IN_NAV)
+        files.append(File.generated(config, "robots.txt", content=robots_txt(site.settings.site_url)))
     return listing_pages, overviews
+
+
+def robots_txt(site_url: str) -> str:
+    """Everything may be crawled; the sitemap lists exactly the published pages."""
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n"
 
 
 def _add_generated(files: Files, config: MkDocsConfig, src_uri: str, inclusion: InclusionLevel) -> None:

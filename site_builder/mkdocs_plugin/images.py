@@ -26,6 +26,9 @@ from site_builder.site import Site
 
 log = logging.getLogger("mkdocs.plugins.site_builder.images")
 
+LIGHTBOX_ASSETS = ("glightbox.min.js", "glightbox.min.css")
+LIGHTBOX_DIR = "assets/site_builder/"
+
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"}
 
 
@@ -62,6 +65,24 @@ class ImageStage:
                     src_uri = images.owner.dest_dir + variant.name
                     if files.get_file_from_path(src_uri) is None:
                         files.append(File.generated(config, src_uri, abs_src_path=str(output_path(self.cache_dir, variant))))
+
+    def add_lightbox(self, files: Files, config: MkDocsConfig) -> bool:
+        """Publish GLightbox's script and style when some page has photos.
+
+        The files come from the mkdocs-glightbox package, but its plugin is not used: version
+        0.5.3 re-parses every page and returns the fragment wrapped in <html><body> (verified),
+        and our markup already carries the lightbox links.
+        """
+        if not any(images.uses() for images in self.pages.values()):
+            return False
+        try:
+            import mkdocs_glightbox
+        except ImportError:
+            return False
+        folder = Path(mkdocs_glightbox.__file__).parent / "glightbox"
+        for name in LIGHTBOX_ASSETS:
+            files.append(File.generated(config, LIGHTBOX_DIR + name, abs_src_path=str(folder / name)))
+        return True
 
     def start(self) -> None:
         """Submit the photos whose outputs are not in the cache yet (each photo once)."""

@@ -5,6 +5,7 @@ Event order and why each step sits where it does: ARCHITECTURE.md §1.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from datetime import datetime
@@ -22,7 +23,8 @@ from site_builder.images.markdown import PictureExtension
 from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
 from site_builder.mkdocs_plugin.context import TemplateData, zh_date
-from site_builder.mkdocs_plugin.files import HOME_SRC_URI, listing_src_uri, relocate_files
+from site_builder.mkdocs_plugin.feeds import FeedStage, feed_links
+from site_builder.mkdocs_plugin.files import HOME_SRC_URI, SUBSCRIBE_SRC_URI, listing_src_uri, relocate_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
 from site_builder.publish import publication_time
@@ -61,6 +63,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.search = SearchSegmentation(self.pool)
         self.pictures = PictureExtension()
         self.images: ImageStage | None = None
+        self.has_lightbox = False
 
     # Kept across `serve` rebuilds because this handler exists (ARCHITECTURE §1), so the worker
     # pool survives rebuilds too.
@@ -113,8 +116,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self._report_diagnostics()
         self._abort_on_errors()
         self.images.place(files, config)
+        self.has_lightbox = self.images.add_lightbox(files, config)
         self.images.start()
+        self.feeds = FeedStage(self.site, self.images.pages, self.images.cache_dir)
         self.data = TemplateData(self.site, self.images.pages, ImageStage.url_resolver)
+        self.data.feed_plans = self.feeds.plans
         self._articles = self.site.article_by_src_uri()
         return files
 
@@ -140,27 +146,36 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return None
         src_uri = page.file.src_uri
         self.pictures.current = self.images.current_page(src_uri, page.url)
-        if self.pictures.current is None:
-            page.meta["glightbox"] = False  # spares mkdocs-glightbox a parse of pages without photos
         if article := self._articles.get(src_uri):
-            page.meta = {**article.extra, "title": escape(article.title), "template": "site_builder/article.html",
-                         "glightbox": self.pictures.current is not None}
+            page.meta = {**article.extra, "title": escape(article.title), "template": "site_builder/article.html"}
             if article.author:
                 page.meta["author"] = escape(article.author)
+            page.update_date = article.date.date().isoformat()
             return article.body
         if listing := self._listings.get(src_uri):
             page.meta.update(title=escape(_listing_title(listing)), template="site_builder/listing.html")
             if listing.kind != "section" or listing.number > 1:
                 page.meta["search"] = {"exclude": True}
+            page.update_date = self._newest_date(listing.articles)
             return strip_control_chars(markdown) if listing.number == 1 else ""
         if overview := self._overviews.get(src_uri):
             page.meta.update(title=escape(overview.title), template="site_builder/overview.html",
                              search={"exclude": True})
+            page.update_date = self._newest_date(self.site.published)
+            return ""
+        if src_uri == SUBSCRIBE_SRC_URI:
+            page.meta.update(title="订阅本站", template="site_builder/subscribe.html", search={"exclude": True})
             return ""
         if src_uri == HOME_SRC_URI:
             page.meta.setdefault("template", "site_builder/home.html")
             page.meta["title"] = escape(str(page.meta.get("title") or config.site_name))
+            page.update_date = self._newest_date(self.site.published)
         return None
+
+    @staticmethod
+    def _newest_date(articles) -> str:
+        """Sitemap lastmod of a listing: its newest article's date (deterministic, unlike the clock)."""
+        return articles[0].date.date().isoformat() if articles else ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.site is None:
@@ -169,6 +184,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if article := self._articles.get(page.file.src_uri):
             summary = f"<p>{escape(article.summary)}</p>" if article.summary else summary_html(html)
             self.data.summaries[article.url] = summary
+            self.feeds.keep_html(article, html)
             page.meta["description"] = escape(truncate(plain_text(summary), DESCRIPTION_LENGTH))
         return None
 
@@ -196,14 +212,24 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.search.prepare(page)
         context.update(self.data.common_context())
         src_uri = page.file.src_uri
-        if article := self._articles.get(src_uri):
+        article, section = self._articles.get(src_uri), None
+        if article is not None:
             context.update(self.data.article_context(article))
+            section = article.section
         elif listing := self._listings.get(src_uri):
             context.update(self.data.listing_context(listing))
+            section = listing.key if listing.kind == "section" else None
         elif overview := self._overviews.get(src_uri):
             context.update(self.data.overview_context(overview))
         elif src_uri == HOME_SRC_URI:
             context.update(self.data.home_context())
+        elif src_uri == SUBSCRIBE_SRC_URI:
+            context["sb_all_feeds"] = self.data.all_feeds()
+        context["sb_feed_links"] = feed_links(self.site, section)
+        context["sb_lightbox"] = self.has_lightbox and self.images.current_page(src_uri, page.url) is not None
+        title = article.title if article is not None else html.unescape(page.title or config.site_name)
+        description = html.unescape(page.meta.get("description") or config.site_description or "")
+        context["sb_share"] = self.data.share_card(article, title, description, page.url)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -219,6 +245,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.site is None:
             return
         self.search.finish(config.site_dir)
+        self.feeds.write(Path(config.site_dir), self.data.summaries)
         log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇"
                  f"（草稿、未到日期或未审核）")
 
