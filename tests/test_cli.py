@@ -1,7 +1,5 @@
 """The command line: exit codes 0/1/2, messages as `path:line: …`, never a traceback."""
 
-import os
-import shutil
 
 from tests.conftest import DEMO_NOW, article, copy_demo, run_cli
 

@@ -14,7 +14,7 @@ from site_builder.images.plan import plan_image, valid_widths
 from site_builder.images.probe import ProbeError, check_pixels, probe_image
 from site_builder.images.process import decode, output_path, write_variants
 from site_builder.settings import ImageSettings
-from tests.conftest import article, run_cli
+from tests.conftest import run_cli
 from tests.images_fixtures import BLUE, RED, encoded, phone_jpeg, png_header_only, make_card
 
 SETTINGS = ImageSettings(widths=(240, 480, 960))

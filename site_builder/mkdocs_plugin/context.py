@@ -16,9 +16,6 @@ from site_builder.images.html import CARD_SIZES, THUMBNAIL_SIZES, gallery_elemen
 from site_builder.listings import TERM_KINDS, ListingPage, Overview
 from site_builder.site import Site
 
-WEEKDAYS = "一二三四五六日"
-
-
 def zh_date(value: datetime) -> str:
     """`2024年5月1日`: how dates are written on Chinese government sites."""
     return f"{value.year}年{value.month}月{value.day}日"

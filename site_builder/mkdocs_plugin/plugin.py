@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -49,8 +48,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.command = "build"
-        self.now: datetime | None = None
-        """Publication time; the CLI and tests may set it before the build."""
         self.diagnostics = Diagnostics()
         self.site: Site | None = None
         self.data: TemplateData | None = None
@@ -108,7 +105,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        now = self.now or publication_time(self.settings.timezone, os.environ)
+        now = publication_time(self.settings.timezone, os.environ)
         self.search.spill(self.images.cache_dir.parent / "search")
         self.site = load_site(self.settings, now, self.diagnostics)
         self._listings, self._overviews = relocate_files(files, self.site, config)
