@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError
 
+from site_builder.deploy.manifest import write_build_stamp
 from site_builder.mkdocs_plugin.config import to_settings
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.publish import publication_time
@@ -73,6 +74,7 @@ def build_site(config: MkDocsConfig, site_dir: Path, settings: SiteSettings) -> 
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
         finally:
             config.plugins.on_shutdown()
+        write_build_stamp(staging, config.site_url or "")
         _swap_in(staging, site_dir)
 
 

@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     command("check", "检查所有文章和照片，不生成网站")
     serve = command("serve", "本地预览，修改后自动刷新")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
+    deploy = command("deploy", "发布网站：到文件夹、SSH 服务器或对象存储（s3://）")
+    deploy.add_argument("target", help="mkdocs.yml 中 deploy 下的名称，或地址：/srv/www/site、user@host:/srv/www/site、s3://bucket/prefix")
+    deploy.add_argument("-d", "--site-dir", help="要发布的网站文件夹（默认 site）")
+    deploy.add_argument("--dry-run", action="store_true", help="只列出将上传、替换和删除的文件，不做改动")
+    deploy.add_argument("--build", action="store_true", help="先生成网站，成功后再发布")
+    deploy.add_argument("--rollback", action="store_true", help="恢复到上一次发布的版本")
     new = command("new", "按栏目模板新建一篇文章")
     new.add_argument("section", help="栏目文件夹名，例如 reports")
     new.add_argument("title", help="文章标题")
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(stop.code or 0)
     _setup_logging(args.verbose)
     try:
-        return {"build": _build, "check": _check, "serve": _serve, "new": _new}[args.command](args)
+        return {"build": _build, "check": _check, "serve": _serve, "new": _new, "deploy": _deploy}[args.command](args)
     except BuildFailed as failure:
         print(str(failure), file=sys.stderr)
         return failure.exit_code
@@ -120,6 +126,35 @@ def _serve(args) -> int:
 
     load_site_config(args.config_file)  # report configuration problems with exit code 2 first
     serve(config_file=args.config_file, dev_addr=args.dev_addr, livereload=True)
+    return EXIT_OK
+
+
+def _deploy(args) -> int:
+    from site_builder.deploy.folder import DeployError
+    from site_builder.deploy.targets import deploy, resolve_target, rollback
+
+    config, settings = load_site_config(args.config_file)
+    plugin_options = config.plugins["site_builder"].config
+    try:
+        target = resolve_target(args.target, plugin_options.deploy)
+        if args.rollback:
+            print(f"{target.address}：已恢复到版本 {rollback(target)}", file=sys.stderr)
+            return EXIT_OK
+        site_dir = Path(args.site_dir) if args.site_dir else Path(config.site_dir)
+        if args.build:
+            build_site(config, site_dir, settings)
+        if target.site_url and target.site_url != (config.site_url or ""):
+            raise DeployError(f"mkdocs.yml 的 site_url“{config.site_url}”与发布目标的网址“{target.site_url}”不一致，"
+                              "链接会错；请改正后重新生成")
+        report = deploy(site_dir, target, dry_run=args.dry_run)
+    except DeployError as error:
+        print(f"发布失败：{error}", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.dry_run:
+        for verb, paths in (("上传", report.uploaded), ("删除", report.deleted)):
+            for path in paths:
+                print(f"  {verb} {path}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,0 +1,100 @@
+"""What a built site consists of: every file with its hash, type, cache policy and upload order."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILD_STAMP = ".site-builder-build.json"
+"""Written into the output by a successful `site-builder build`; never deployed."""
+
+TEXT_TYPES = {
+    ".html": "text/html", ".xml": "application/xml", ".json": "application/json", ".css": "text/css",
+    ".js": "text/javascript", ".txt": "text/plain", ".svg": "image/svg+xml", ".map": "application/json",
+}
+FEED_TYPES = {"feed.xml": "application/rss+xml", "atom.xml": "application/atom+xml"}
+BINARY_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+                ".ico": "image/x-icon", ".woff2": "font/woff2", ".woff": "font/woff"}
+# Content-hashed names: our photo variants (`<20 hex>-<width>.<ext>`) and Material's bundles
+# (`main.57a0d79d.min.css`). They never change, so browsers and CDNs may keep them for a year.
+HASHED_NAME = re.compile(r"(^[0-9a-f]{20}-\d+\.\w+$)|(\.[0-9a-f]{8}\.min\.(css|js)(\.map)?$)")
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+MEDIUM = "public, max-age=3600"
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    path: str
+    """Relative path with forward slashes."""
+    size: int
+    md5: str
+    """Hex MD5: what S3 reports as the ETag of a single-part upload."""
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if name in FEED_TYPES:
+            kind = FEED_TYPES[name]
+        elif suffix in TEXT_TYPES:
+            kind = TEXT_TYPES[suffix]
+        else:
+            kind = BINARY_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        is_text = kind.startswith("text/") or kind.endswith(("xml", "json", "javascript"))
+        return f"{kind}; charset=utf-8" if is_text else kind
+
+    @property
+    def cache_control(self) -> str:
+        name = self.path.rsplit("/", 1)[-1]
+        if HASHED_NAME.search(name):
+            return IMMUTABLE
+        if self.is_page:
+            return SHORT
+        return MEDIUM
+
+    @property
+    def is_page(self) -> bool:
+        """HTML, feeds, sitemap and search index: what points at other files, uploaded last."""
+        return self.path.endswith((".html", ".xml", ".json", ".txt"))
+
+
+def scan_site(site_dir: Path) -> dict[str, SiteFile]:
+    """Every deployable file of `site_dir` (the build stamp excluded), by relative path."""
+    files = {}
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file() or path.name == BUILD_STAMP:
+            continue
+        data = path.read_bytes()
+        rel = path.relative_to(site_dir).as_posix()
+        files[rel] = SiteFile(rel, len(data), hashlib.md5(data).hexdigest(), hashlib.sha256(data).hexdigest())
+    return files
+
+
+def manifest_digest(files: dict[str, SiteFile]) -> str:
+    """One hash for the whole site: the build stamp records it, deploy checks it."""
+    joined = "\n".join(f"{f.path} {f.sha256}" for f in files.values())
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def write_build_stamp(site_dir: Path, site_url: str) -> None:
+    """Mark `site_dir` as the complete output of a successful build."""
+    stamp = {"site_url": site_url, "digest": manifest_digest(scan_site(site_dir))}
+    (site_dir / BUILD_STAMP).write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
+
+
+def read_build_stamp(site_dir: Path) -> dict | None:
+    try:
+        return json.loads((site_dir / BUILD_STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def upload_order(files: list[SiteFile]) -> list[SiteFile]:
+    """Assets first, pages last, so no published page ever points at a file not yet uploaded."""
+    return sorted(files, key=lambda f: (f.is_page, f.path.endswith("index.html") and f.path != "index.html", f.path))

@@ -1,0 +1,83 @@
+"""Resolve a deploy target (a name from mkdocs.yml or a direct address) and run it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.deploy.folder import DeployError, deploy_folder, rollback_folder
+from site_builder.deploy.manifest import manifest_digest, read_build_stamp, scan_site
+from site_builder.deploy.report import DeployReport
+from site_builder.deploy.s3 import deploy_s3, make_client
+from site_builder.deploy.ssh import Host, deploy_rsync, parse_ssh_target, rollback_rsync
+
+log = logging.getLogger("mkdocs.plugins.site_builder.deploy")
+
+
+@dataclass(frozen=True)
+class Target:
+    address: str
+    """`s3://bucket/prefix`, `user@host:/path` or a local folder."""
+    site_url: str = ""
+    """The URL this target serves; a site built for another URL is refused."""
+    endpoint: str = ""
+    region: str = ""
+
+    @property
+    def kind(self) -> str:
+        if self.address.startswith("s3://"):
+            return "s3"
+        return "ssh" if parse_ssh_target(self.address) else "folder"
+
+
+def resolve_target(name_or_address: str, configured: dict) -> Target:
+    """A name from `deploy:` in mkdocs.yml (a string or {url, site_url, endpoint, region}), or an address."""
+    entry = configured.get(name_or_address)
+    if entry is None:
+        return Target(name_or_address)
+    if isinstance(entry, str):
+        return Target(entry)
+    if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+        raise DeployError(f"mkdocs.yml 中的发布目标“{name_or_address}”应写成地址，或 {{url: …, site_url: …}}")
+    return Target(entry["url"], str(entry.get("site_url") or ""), str(entry.get("endpoint") or ""),
+                  str(entry.get("region") or ""))
+
+
+def check_built_site(site_dir: Path, site_url: str, target: Target):
+    """The site's files, if it is the untouched output of a successful build for this target."""
+    stamp = read_build_stamp(site_dir)
+    if stamp is None:
+        raise DeployError(f"{site_dir} 不是一次成功生成的网站，请先运行 site-builder build（或加 --build）")
+    files = scan_site(site_dir)
+    digest = manifest_digest(files)
+    if stamp.get("digest") != digest:
+        raise DeployError(f"{site_dir} 在生成之后被改动过，请重新运行 site-builder build")
+    if target.site_url and stamp.get("site_url") != target.site_url:
+        raise DeployError(f"网站是按 site_url“{stamp.get('site_url')}”生成的，而发布目标的网址是“{target.site_url}”，"
+                          "链接会错；请改 mkdocs.yml 的 site_url 后重新生成")
+    return files, digest
+
+
+def deploy(site_dir: Path, target: Target, dry_run: bool = False, client=None) -> DeployReport:
+    """Publish `site_dir` to `target`; raises DeployError with a message for the user."""
+    files, digest = check_built_site(site_dir, "", target)
+    if target.kind == "s3":
+        client = client or make_client(target.endpoint, target.region)
+        return deploy_s3(site_dir, files, target.address, client, dry_run, progress=log.info)
+    if target.kind == "ssh":
+        host, path = parse_ssh_target(target.address)
+        return deploy_rsync(site_dir, files, digest, Host(host), path, dry_run)
+    # abspath, not resolve(): the target is a symlink to the current release.
+    return deploy_folder(site_dir, files, digest, Path(os.path.abspath(target.address)), dry_run)
+
+
+def rollback(target: Target) -> str:
+    """Back to the previous release; S3 keeps none (deploy the previous build again instead)."""
+    if target.kind == "s3":
+        raise DeployError("对象存储没有保留旧版本：请检出上一版内容，重新生成并发布")
+    if target.kind == "ssh":
+        host, path = parse_ssh_target(target.address)
+        return rollback_rsync(Host(host), path)
+    return rollback_folder(Path(os.path.abspath(target.address)))
