@@ -213,3 +213,72 @@ def test_an_interrupted_s3_upload_leaves_pages_pointing_at_existing_objects(demo
             resolved = url.lstrip("/") if url.startswith("/") else os.path.normpath(os.path.join(base, url))
             assert resolved in keys, (key, url)
     assert calls["put"] == 4  # it really broke off half way
+
+
+# --- SSH against a real sshd on loopback ---------------------------------------------------------
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def sshd(tmp_path, monkeypatch):
+    """Debian's sshd on 127.0.0.1 with a throwaway host key and client key, for this test only."""
+    import subprocess
+    import time
+
+    sshd_binary = shutil.which("sshd") or "/usr/sbin/sshd"
+    if not Path(sshd_binary).exists() or os.geteuid() != 0 or shutil.which("rsync") is None:
+        pytest.skip("needs Debian's openssh-server and rsync and root (.ci/run installs them)")
+    keys = tmp_path / "ssh"
+    keys.mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / "host")], check=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / "client")], check=True)
+    shutil.copy(keys / "client.pub", keys / "authorized_keys")
+    port = free_port()
+    config = keys / "sshd_config"
+    config.write_text(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {keys / 'host'}
+AuthorizedKeysFile {keys / 'authorized_keys'}
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PidFile {keys / 'sshd.pid'}
+""")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    server = subprocess.Popen([sshd_binary, "-D", "-e", "-f", str(config)], stderr=subprocess.DEVNULL)
+    monkeypatch.setenv("SITE_BUILDER_SSH", f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no "
+                                           f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR")
+    for _ in range(50):
+        try:
+            import socket
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield "root@127.0.0.1"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_ssh_deploy_to_a_real_sshd_switches_and_rolls_back(demo_project, tmp_path, capsys, sshd):
+    remote = tmp_path / "srv" / "www"
+    code, output = run_cli(["deploy", f"{sshd}:{remote}"], capsys)
+    assert code == 0, output
+    first = tree(remote)
+    assert remote.is_symlink() and first == tree(demo_project / "site")
+    change_one_article(demo_project, capsys)
+    code, output = run_cli(["deploy", f"{sshd}:{remote}"], capsys)
+    assert code == 0, output
+    uploaded = int(re.search(r"上传 (\d+) 个文件", output).group(1))
+    assert 0 < uploaded < len(first) / 3
+    assert tree(remote) == tree(demo_project / "site")
+    code, output = run_cli(["deploy", "--rollback", f"{sshd}:{remote}"], capsys)
+    assert code == 0, output
+    assert tree(remote) == first

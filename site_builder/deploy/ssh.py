@@ -8,6 +8,7 @@ cross the network; `mv -T` of a new symlink over the old one is a single rename(
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shlex
@@ -18,6 +19,9 @@ from site_builder.deploy.folder import KEEP_RELEASES, DeployError, release_name
 from site_builder.deploy.manifest import BUILD_STAMP, SiteFile
 from site_builder.deploy.report import DeployReport
 
+SSH_VARIABLE = "SITE_BUILDER_SSH"
+"""The ssh command to use, e.g. `ssh -p 2222 -i ~/.ssh/deploy_key` (default: `ssh`)."""
+
 SSH_TARGET = re.compile(r"^(?P<host>[^/:@\s]+@[^/:\s]+|[^/:\s]+):(?P<path>/.*)$")
 
 
@@ -27,8 +31,13 @@ class Host:
     def __init__(self, address: str | None) -> None:
         self.address = address
 
+    @staticmethod
+    def ssh_command() -> list[str]:
+        """The ssh program and options, in batch mode so a missing key fails instead of prompting."""
+        return shlex.split(os.environ.get(SSH_VARIABLE) or "ssh") + ["-o", "BatchMode=yes"]
+
     def run(self, script: str) -> str:
-        command = ["ssh", "-o", "BatchMode=yes", self.address, script] if self.address else ["sh", "-c", script]
+        command = [*self.ssh_command(), self.address, script] if self.address else ["sh", "-c", script]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise DeployError(f"在 {self.address or '本机'} 上执行失败：{result.stderr.strip() or result.stdout.strip()}")
@@ -59,7 +68,7 @@ def deploy_rsync(site_dir: Path, files: dict[str, SiteFile], digest: str, host: 
     if dry_run:
         command.append("--dry-run")
     if host.address:
-        command += ["-e", "ssh -o BatchMode=yes"]
+        command += ["-e", shlex.join(host.ssh_command())]
     command += [f"{site_dir}/", host.rsync_path(incoming) + "/"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
