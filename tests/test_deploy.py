@@ -282,3 +282,13 @@ def test_ssh_deploy_to_a_real_sshd_switches_and_rolls_back(demo_project, tmp_pat
     code, output = run_cli(["deploy", "--rollback", f"{sshd}:{remote}"], capsys)
     assert code == 0, output
     assert tree(remote) == first
+
+
+def test_upload_order_puts_assets_then_articles_then_listings_then_feeds():
+    from site_builder.deploy.manifest import SiteFile, upload_order
+
+    names = ["feed.xml", "index.html", "news/index.html", "news/2026/a/index.html", "news/2026/a/1234-480.webp",
+             "assets/site_builder/site.css", "sitemap.xml"]
+    ordered = [f.path for f in upload_order([SiteFile(n, 1, "", "") for n in names])]
+    assert ordered == ["news/2026/a/1234-480.webp", "assets/site_builder/site.css", "news/2026/a/index.html",
+                       "news/index.html", "index.html", "feed.xml", "sitemap.xml"]

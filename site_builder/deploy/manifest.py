@@ -96,5 +96,10 @@ def read_build_stamp(site_dir: Path) -> dict | None:
 
 
 def upload_order(files: list[SiteFile]) -> list[SiteFile]:
-    """Assets first, pages last, so no published page ever points at a file not yet uploaded."""
-    return sorted(files, key=lambda f: (f.is_page, f.path.endswith("index.html") and f.path != "index.html", f.path))
+    """Assets first, then HTML from the deepest (articles) up to listings and home, then feeds,
+    sitemap and search index: no published file ever points at one not uploaded yet."""
+    def rank(file: SiteFile) -> tuple:
+        stage = 0 if not file.is_page else 1 if file.path.endswith(".html") else 2
+        return stage, -file.path.count("/"), file.path
+
+    return sorted(files, key=rank)
