@@ -111,12 +111,12 @@ def test_rsync_target_uses_the_same_release_and_symlink_logic(demo_project, tmp_
     from site_builder.deploy.ssh import Host, deploy_rsync, rollback_rsync
 
     target = str(tmp_path / "srv" / "site")
-    files, digest = targets.check_built_site(demo_project / "site", "", Target(target))
+    files, digest = targets.check_built_site(demo_project / "site", Target(target))
     report = deploy_rsync(demo_project / "site", files, digest, Host(None), target)
     assert len(report.uploaded) == len(files)
     first = tree(Path(target))
     change_one_article(demo_project, capsys)
-    files, digest = targets.check_built_site(demo_project / "site", "", Target(target))
+    files, digest = targets.check_built_site(demo_project / "site", Target(target))
     report = deploy_rsync(demo_project / "site", files, digest, Host(None), target)
     assert 0 < len(report.uploaded) < len(files) / 3 and Path(target).is_symlink()
     assert tree(Path(target)) == tree(demo_project / "site")

@@ -18,6 +18,8 @@ from site_builder.deploy.manifest import SiteFile
 from site_builder.deploy.report import DeployReport
 
 KEEP_RELEASES = 3
+INITIAL_RELEASE = "20000101T000000000000-initial"
+"""Where a folder that was there before the first deploy is kept; sorts before every release."""
 
 
 class DeployError(Exception):
@@ -72,7 +74,7 @@ def deploy_folder(site_dir: Path, files: dict[str, SiteFile], digest: str, targe
     os.replace(staging, releases / name)
     if target.exists() and not target.is_symlink():
         # First deploy onto an existing folder: keep it as the oldest release, then switch.
-        os.replace(target, releases / f"{release_name('00000000', datetime(2000, 1, 1, tzinfo=timezone.utc))}")
+        os.replace(target, releases / INITIAL_RELEASE)
     switch_to(target, releases / name)
     prune(target)
     return report

@@ -15,7 +15,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from site_builder.deploy.folder import KEEP_RELEASES, DeployError, release_name
+from site_builder.deploy.folder import INITIAL_RELEASE, KEEP_RELEASES, DeployError, release_name
 from site_builder.deploy.manifest import BUILD_STAMP, SiteFile
 from site_builder.deploy.report import DeployReport
 
@@ -84,7 +84,7 @@ def deploy_rsync(site_dir: Path, files: dict[str, SiteFile], digest: str, host: 
     link = f"{path}.switch"
     host.run(
         f"mv {q(incoming)} {q(releases + '/' + name)}"
-        f" && if [ -d {q(path)} ] && [ ! -L {q(path)} ]; then mv {q(path)} {q(releases + '/20000101T000000000000-initial')}; fi"
+        f" && if [ -d {q(path)} ] && [ ! -L {q(path)} ]; then mv {q(path)} {q(releases + '/' + INITIAL_RELEASE)}; fi"
         f" && ln -sfn {q(posixpath.basename(releases) + '/' + name)} {q(link)}"
         f" && mv -Tf {q(link)} {q(path)}"
     )

@@ -45,7 +45,7 @@ def resolve_target(name_or_address: str, configured: dict) -> Target:
                   str(entry.get("region") or ""))
 
 
-def check_built_site(site_dir: Path, site_url: str, target: Target):
+def check_built_site(site_dir: Path, target: Target):
     """The site's files, if it is the untouched output of a successful build for this target."""
     stamp = read_build_stamp(site_dir)
     if stamp is None:
@@ -62,7 +62,7 @@ def check_built_site(site_dir: Path, site_url: str, target: Target):
 
 def deploy(site_dir: Path, target: Target, dry_run: bool = False, client=None) -> DeployReport:
     """Publish `site_dir` to `target`; raises DeployError with a message for the user."""
-    files, digest = check_built_site(site_dir, "", target)
+    files, digest = check_built_site(site_dir, target)
     if target.kind == "s3":
         client = client or make_client(target.endpoint, target.region)
         return deploy_s3(site_dir, files, target.address, client, dry_run, progress=log.info)

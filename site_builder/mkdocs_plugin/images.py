@@ -112,11 +112,15 @@ class ImageStage:
                                       "请用手机相册或画图软件重新导出这张照片")
         log.info(f"照片：处理 {len(results) - len(failed)} 张，沿用缓存 {self.cached} 张")
 
+    def has_photos(self, src_uri: str) -> bool:
+        images = self.pages.get(src_uri)
+        return images is not None and bool(images.uses())
+
     def current_page(self, src_uri: str, page_url: str) -> CurrentPage | None:
         """Resolvers for the page being rendered, or None when it uses no photos."""
-        images = self.pages.get(src_uri)
-        if images is None or not images.uses():
+        if not self.has_photos(src_uri):
             return None
+        images = self.pages[src_uri]
         return CurrentPage(images, url_of=self.url_resolver(images, page_url),
                            src_of=lambda v: posixpath.relpath(images.owner.dest_dir + v.name, posixpath.dirname(src_uri) or "."))
 

@@ -223,7 +223,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         elif src_uri == SUBSCRIBE_SRC_URI:
             context["sb_all_feeds"] = self.data.all_feeds()
         context["sb_feed_links"] = feed_links(self.site, section)
-        context["sb_lightbox"] = self.has_lightbox and self.images.current_page(src_uri, page.url) is not None
+        context["sb_lightbox"] = self.has_lightbox and self.images.has_photos(src_uri)
         title = article.title if article is not None else html.unescape(page.title or config.site_name)
         description = html.unescape(page.meta.get("description") or config.site_description or "")
         context["sb_share"] = self.data.share_card(article, title, description, page.url)
