@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve test check bench bench-large clean
+.PHONY: site serve test check bench bench-large clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,14 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/site-builder check
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which
+# downloads a browser of its own). Installed here when missing and we may (root, as on CI).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
