@@ -101,3 +101,12 @@ def test_date_that_disagrees_with_the_file_name_warns():
 def test_numbers_and_comma_lists_are_accepted_as_text():
     article, _ = load("title: 2024\ndate: 2024-05-01\ntags: 敬老，家风、 助学\nunit: [甲, 甲]")
     assert article.title == "2024" and article.tags == ("敬老", "家风", "助学") and article.units == ("甲",)
+
+
+@pytest.mark.parametrize("key", ["Draft", "DRAFT", "darft", "drafts", "草稿", "published", "是否发布"])
+def test_a_key_that_means_draft_is_an_error_so_the_article_is_never_published(key):
+    article, diagnostics = load(f"title: 甲\ndate: 2024-05-01\nreviewed_by: 周\n{key}: true")
+    assert article is None
+    [(line, message)] = messages(diagnostics)
+    assert line == 5 and f"“{key}”" in message and "不会发布" in message
+    assert "draft: true" in diagnostics.errors[0].hint

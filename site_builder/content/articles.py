@@ -28,6 +28,13 @@ CHINESE_KEYS = {
     "审核人": "reviewed_by", "地点": "location", "参与人数": "participants", "人数": "participants",
     "图片新闻": "featured", "草稿": "draft",
 }
+# Keys that can only mean "do not publish": guessing wrong would publish a draft (CONTRACT), so
+# each is an error, never a "did you mean" warning. Compared case-insensitively, and any key
+# within one typo of `draft` counts too (`darft`, `drafts`, `Draft`).
+WITHHOLDING_KEYS = frozenset({
+    "草稿", "是否草稿", "草稿箱", "未发布", "不发布", "暂不发布", "隐藏", "published", "publish", "发布", "是否发布",
+    "hidden", "hide", "unpublished", "is_draft", "isdraft",
+})
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
 DATE_FORMATS = (
@@ -200,13 +207,38 @@ class _FieldReader:
         return tuple(photos)
 
     def warn_unknown_keys(self) -> None:
+        """A "did you mean" warning per unknown key; an error for a key that means `draft`."""
         for key in self.front.values:
             if key in KNOWN_KEYS:
+                continue
+            if _means_draft(key):
+                self._error(key, f"“{key}”不是可识别的字段，它像是想表示“草稿/不发布”，为安全起见这篇文章不会发布",
+                            "草稿请写 draft: true，要发布请写 draft: false（全小写英文）")
                 continue
             suggestion = CHINESE_KEYS.get(key) or next(iter(difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)), None)
             if suggestion:
                 self.diagnostics.warning(self.path, self._line(key), f"未知的字段“{key}”，您是否想写 {suggestion}?",
                                          "字段名请用英文，见 site-builder new 生成的模板")
+
+
+def _means_draft(key: str) -> bool:
+    """True for a key that is not `draft` but can only be meant as it (see WITHHOLDING_KEYS)."""
+    folded = key.strip().lower().replace("-", "_").replace(" ", "")
+    if folded in WITHHOLDING_KEYS or folded.startswith("draft"):
+        return True
+    return len(folded) >= 4 and _edit_distance(folded, "draft") <= 1
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: like Levenshtein, but a swap of two neighbours is one edit."""
+    rows = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
 
 
 def _parse_datetime(value: object) -> datetime | None:
