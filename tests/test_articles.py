@@ -110,3 +110,11 @@ def test_a_key_that_means_draft_is_an_error_so_the_article_is_never_published(ke
     [(line, message)] = messages(diagnostics)
     assert line == 5 and f"“{key}”" in message and "不会发布" in message
     assert "draft: true" in diagnostics.errors[0].hint
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "'0001-01-01 00:00'"])
+def test_an_absurd_year_is_an_error_at_its_line_not_an_overflow(value):
+    article, diagnostics = load(f"title: 甲\ndate: {value}")
+    assert article is None
+    [(line, message)] = messages(diagnostics)
+    assert line == 3 and message.startswith(f"日期“{value[:4].strip(chr(39))}") and message.endswith("的年份不合理")

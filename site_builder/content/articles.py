@@ -37,6 +37,7 @@ WITHHOLDING_KEYS = frozenset({
 })
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
+YEARS = range(1900, 3000)
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
     "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
@@ -163,6 +164,10 @@ class _FieldReader:
         parsed = _parse_datetime(value)
         if parsed is None:
             self._error(key, f"日期“{value}”无法识别", "请写成 2024-05-01 或 2024-05-01 09:30 这样的格式")
+            return None
+        # Beyond these years the date is a typo, and converting it to UTC for feeds would overflow.
+        if not YEARS.start <= parsed.year < YEARS.stop:
+            self._error(key, f"日期“{value}”的年份不合理", "请检查年份，例如 date: 2024-05-01")
             return None
         return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
 

@@ -14,6 +14,9 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.text import XML_ILLEGAL_CHARS
 
 FENCE = "---"
+# PyYAML recurses once per nesting level; hundreds of `[` exhaust Python's stack.
+TOO_DEEP = "front matter 的括号或缩进嵌套太深，无法读取"
+TOO_DEEP_HINT = "请检查是否多写了 [ 或 {，文章信息只需要一两层"
 CLOSING_FENCES = ("---", "...")
 
 
@@ -63,6 +66,9 @@ def parse_front_matter(text: str, shown_path: str, diagnostics: Diagnostics) -> 
     except yaml.YAMLError as error:
         diagnostics.error(shown_path, 1, f"front matter 无法读取（{error}）")
         return None
+    except RecursionError:
+        diagnostics.error(shown_path, 2, TOO_DEEP, TOO_DEEP_HINT)
+        return None
     if node is None:
         return FrontMatter({}, {}, {}, body, body_line)
     if not isinstance(node, yaml.MappingNode):
@@ -90,6 +96,10 @@ def _construct(node: yaml.MappingNode, body: str, body_line: int, shown_path: st
             values[key] = constructor.construct_object(value_node, deep=True)
         except (ValueError, yaml.YAMLError) as error:
             diagnostics.error(shown_path, line, f"“{key}”的值无法识别（{error}）")
+            unreadable.add(key)
+            continue
+        except RecursionError:
+            diagnostics.error(shown_path, line, TOO_DEEP, TOO_DEEP_HINT)
             unreadable.add(key)
             continue
         if isinstance(value_node, yaml.SequenceNode):
