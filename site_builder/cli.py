@@ -14,7 +14,7 @@ from pathlib import Path
 
 from site_builder.build import BuildFailed, build_site, load_site_config
 from site_builder.diagnostics import Diagnostics
-from site_builder.publish import publication_time
+from site_builder.publish import publication_time, withheld_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -116,6 +116,8 @@ def _check(args) -> int:
     site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics)
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
+    for line in withheld_report(site.withheld):
+        print(line, file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     print(f"检查了 {len(site.published) + len(site.withheld)} 篇文章：{errors} 个错误，{warnings} 个警告", file=sys.stderr)
     return EXIT_CONTENT if errors else EXIT_OK

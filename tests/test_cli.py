@@ -95,3 +95,23 @@ def test_remaining_content_messages(make_project, capsys):
     assert "content/news/2024-05-02-list.md:2: 错误: front matter 应是“键: 值”的列表" in output
     assert "content/news/2024-05-03-x/2024-05-03-notes.md: 警告: 文章文件夹里只有 index.md 会被发布" in output
     assert "content/news/2024-05-04-ext.md:8: 警告: 正文图片“https://cdn.example.com/a.jpg”是外部网址，不会显示" in output
+
+
+def test_check_and_build_name_every_withheld_article_with_its_reason(make_project, capsys):
+    make_project({
+        "news/2024-05-01-草稿.md": article("草稿", draft="true", reviewed_by="周"),
+        "news/2024-05-02-将来.md": article("将来", date="2030-06-01 09:30", reviewed_by="周"),
+        "news/2024-05-03-待审.md": article("待审", date="2024-05-03"),
+        "news/2024-05-04-已发.md": article("已发", date="2024-05-04", reviewed_by="周"),
+    }, require_review=True)
+    expected = [
+        "content/news/2024-05-01-草稿.md: 未发布：草稿（draft: true）",
+        "content/news/2024-05-02-将来.md: 未发布：定时发布于 2030-06-01 09:30",
+        "content/news/2024-05-03-待审.md: 未发布：未审核（缺少 reviewed_by）",
+    ]
+    for command in (["check"], ["build"]):
+        code, output = run_cli(command, capsys)
+        assert code == 0, output
+        for line in expected:
+            assert line in output, (command, output)
+        assert "已发" not in output.replace("已发布", "")

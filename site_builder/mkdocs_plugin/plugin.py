@@ -26,7 +26,7 @@ from site_builder.mkdocs_plugin.feeds import FeedStage, feed_links
 from site_builder.mkdocs_plugin.files import HOME_SRC_URI, SUBSCRIBE_SRC_URI, listing_src_uri, relocate_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
-from site_builder.publish import publication_time
+from site_builder.publish import publication_time, withheld_report
 from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
 from site_builder.workers import WorkerPool
@@ -243,8 +243,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         self.search.finish(config.site_dir)
         self.feeds.write(Path(config.site_dir), self.data.summaries)
-        log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇"
-                 f"（草稿、未到日期或未审核）")
+        for line in withheld_report(self.site.withheld):
+            log.info(line)
+        log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇")
 
     def _abort_on_errors(self) -> None:
         """In `build`, any error stops before output is written; `serve` keeps previewing."""
