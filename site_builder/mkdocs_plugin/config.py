@@ -43,6 +43,8 @@ class SiteBuilderConfig(Config):
     feeds_limit = c.Type(int, default=20)
     feeds_content = c.Choice(("full", "summary"), default="full")
     feeds_units = c.Type(bool, default=False)
+    sanitize_html = c.Type(bool, default=True)
+    """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
     deploy = c.Type(dict, default={})
     """Named targets: `production: s3://bucket/prefix` or `{url: …, site_url: …, endpoint: …, region: …}`."""
 

@@ -27,6 +27,7 @@ from site_builder.mkdocs_plugin.files import HOME_SRC_URI, SUBSCRIBE_SRC_URI, li
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
 from site_builder.publish import publication_time, withheld_report
+from site_builder.sanitize import SanitizeExtension
 from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
 from site_builder.workers import WorkerPool
@@ -59,6 +60,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.processor = ImageProcessor(self.pool)
         self.search = SearchSegmentation(self.pool)
         self.pictures = PictureExtension()
+        self.sanitizer = SanitizeExtension()
         self.images: ImageStage | None = None
         self.has_lightbox = False
 
@@ -94,6 +96,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             config.extra_css.insert(0, STYLESHEET)
         if self.pictures not in config.markdown_extensions:
             config.markdown_extensions.append(self.pictures)
+        if self.config.sanitize_html and self.sanitizer not in config.markdown_extensions:
+            config.markdown_extensions.append(self.sanitizer)
         self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
         self.search.install(config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
