@@ -88,12 +88,36 @@ def _refuse_dangerous_target(site_dir: Path, settings: SiteSettings) -> None:
 @contextmanager
 def _staging_folder(site_dir: Path) -> Iterator[Path]:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    remove_leftovers(site_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-", dir=site_dir.parent))
     try:
         yield staging
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_leftovers(site_dir: Path) -> None:
+    """Delete the staging and retired folders of earlier builds that were killed (`kill -9`).
+
+    Each carries its builder's process id in its name; a folder whose process still runs belongs
+    to a build under way and is left alone.
+    """
+    for pattern in (f".{site_dir.name}.building-*", f".{site_dir.name}.old-*"):
+        for folder in site_dir.parent.glob(pattern):
+            pid = folder.name.rsplit(".", 1)[-1].split("-")[1]
+            if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and not _is_running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.publish import publication_time, withheld_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what shells report for a program stopped with Ctrl-C."""
 
 
 class _ChineseArgumentParser(argparse.ArgumentParser):
@@ -46,7 +50,7 @@ def _setup_logging(verbose: bool) -> None:
     logger.propagate = False
     # MkDocs' own INFO lines ("Cleaning site directory" …) are noise for our users.
     for name in ("mkdocs.commands", "mkdocs.structure", "mkdocs.config", "mkdocs.theme", "mkdocs.utils",
-                 "mkdocs.plugins.material", "mkdocs.material"):
+                 "mkdocs.plugins.material", "mkdocs.material", "mkdocs.livereload"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
@@ -86,13 +90,30 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a usage error already printed by argparse
         return int(stop.code or 0)
     _setup_logging(args.verbose)
+    previous_handler = _interrupt_on_sigterm()
     try:
         return {"build": _build, "check": _check, "serve": _serve, "new": _new, "deploy": _deploy}[args.command](args)
     except BuildFailed as failure:
         print(str(failure), file=sys.stderr)
         return failure.exit_code
     except KeyboardInterrupt:
-        return EXIT_CONTENT
+        print("已中断：未完成的部分已清理，原有的网站保持不变", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _interrupt_on_sigterm():
+    """Let SIGTERM (a service manager, `kill`) clean up as Ctrl-C does: temporary folders removed,
+    workers stopped. Returns the handler it replaced, or None when not on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def _build(args) -> int:
@@ -124,10 +145,14 @@ def _check(args) -> int:
 
 
 def _serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from site_builder.mkdocs_plugin.serve import PortInUse, serve_site
 
-    load_site_config(args.config_file)  # report configuration problems with exit code 2 first
-    serve(config_file=args.config_file, dev_addr=args.dev_addr, livereload=True)
+    config, _ = load_site_config(args.config_file, dev_addr=args.dev_addr)
+    try:
+        serve_site(config, args.config_file)
+    except PortInUse as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -1,12 +1,37 @@
 """One process pool per site_builder process, shared by the image and search stages.
 
-Created on first use and kept across `serve` rebuilds (the plugin defines `on_startup`).
+Created on first use and kept across `serve` rebuilds (the plugin defines `on_startup`). Every
+worker exits on its own when its parent dies, even by `kill -9`: an orphaned worker would keep
+running and, forked from `serve`, keep the preview's port open.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def new_process_pool(max_workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers die with the process that created it."""
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Runs in each worker: a daemon thread that ends the worker once `parent` is gone.
+
+    Polling the parent id works on every system and for every way a parent ends; Linux's
+    PR_SET_PDEATHSIG would instead fire when the *thread* that forked the worker ends.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class WorkerPool:
@@ -28,10 +53,11 @@ class WorkerPool:
     def executor(self) -> Executor:
         """The pool, started on first use."""
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=self.workers)
+            self._executor = new_process_pool(self.workers)
         return self._executor
 
     def close(self) -> None:
+        """Stop the workers; queued jobs are cancelled."""
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None

@@ -28,7 +28,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from site_builder.segment import TOKEN_SEPARATOR, segment_runs
-from site_builder.workers import WorkerPool
+from site_builder.workers import WorkerPool, new_process_pool
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -160,7 +160,7 @@ class SearchSegmentation:
         runs = set(self._han.findall(text)) | set(self._han.findall(html.unescape(page.title or "")))
         if runs:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(max_workers=1)
+                self._executor = new_process_pool(1)
             self.pending[page.file.src_uri] = self._executor.submit(segment_runs, sorted(runs))
 
     def prepare(self, page: Page) -> None:

@@ -1,0 +1,159 @@
+"""`site-builder serve`: MkDocs' live-reload server, made to survive a build that fails.
+
+`mkdocs serve` builds straight into the folder it serves and, when a rebuild raises (a broken
+mkdocs.yml, a crashing input), never marks the new version visible: every request then waits
+for a build that will not come, and the preview hangs until the error is fixed. Here each build
+goes into a fresh folder and the served folder is a symlink switched only after a build
+succeeded, so the last good site keeps being served; the problems of the last build are shown
+in the terminal and in a banner on every page until they are fixed.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+
+PLUGIN_NAME = "site_builder"
+LIVE_LINK = "live"
+
+
+class PortInUse(Exception):
+    """The preview address is taken; the message says what to do."""
+
+
+class PreviewServer(LiveReloadServer):
+    """Serves the last good build and shows the problems of the latest one on every page."""
+
+    problems: list[str] = []
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        if not self.problems:
+            return content
+        banner = problem_banner(self.problems).encode()
+        start = content.find(b"<body")
+        start = content.find(b">", start) + 1 if start >= 0 else 0
+        return content[:start] + banner + content[start:]
+
+
+def problem_banner(problems: list[str]) -> str:
+    """A fixed red box listing `problems` as text, above everything on the page."""
+    items = "".join(f"<li>{html.escape(problem)}</li>" for problem in problems[:20])
+    more = f"<li>……另有 {len(problems) - 20} 个问题，见终端</li>" if len(problems) > 20 else ""
+    return ('<div role="alert" style="position:fixed;z-index:10000;left:0;right:0;bottom:0;max-height:40vh;'
+            'overflow:auto;background:#b71c1c;color:#fff;font:16px/1.6 sans-serif;padding:12px 20px">'
+            "<strong>预览没有更新：最近一次生成遇到问题，下面显示的是上一次成功生成的网站。改正后保存，页面会自动刷新。</strong>"
+            f"<ul style=\"margin:6px 0 0 1.2em\">{items}{more}</ul></div>")
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail before the first (slow) build when another program already listens on the address."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(f"预览地址 {host}:{port} 已被占用（可能另一个预览窗口还开着）。"
+                                f"请关掉它，或换一个端口：site-builder serve -a {host}:{port + 1}") from None
+            raise PortInUse(f"无法在 {host}:{port} 上预览（{error.strerror}），请用 -a 127.0.0.1:8000 这样的地址") from None
+
+
+def serve_site(config: MkDocsConfig, config_file: str) -> None:
+    """Build, serve on `config.dev_addr` with live reload, and rebuild on every change until Ctrl-C."""
+    host, port = config.dev_addr
+    ensure_port_free(host, port)
+    builds = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))
+    live = builds / LIVE_LINK
+    serve_url = _serve_url(host, port, "/")
+    server = PreviewServer(builder=lambda: None, host=host, port=port, root=str(live))
+    server.error_handler = lambda code: _error_page(live, code, server.problems)
+
+    def rebuild(current: MkDocsConfig | None = None) -> None:
+        server.problems = _build_and_switch(current, config_file, builds, serve_url)
+
+    server.builder = rebuild
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        rebuild(config)
+        for path in (config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch):
+            if path:
+                server.watch(path)
+        server = config.plugins.on_serve(server, config=config, builder=rebuild)
+        print(f"预览地址：{serve_url}（修改文章并保存后自动刷新；按 Ctrl+C 停止）", flush=True)
+        try:
+            server.serve()
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(f"预览地址 {host}:{port} 已被占用，请换一个端口：site-builder serve -a {host}:{port + 1}") from None
+            raise
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(builds, ignore_errors=True)
+
+
+def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Path, serve_url: str) -> list[str]:
+    """Build into a new folder and point `live` at it; the problems found, as lines for the banner.
+
+    Any exception is caught on purpose: whatever a rebuild hits, the server must keep serving the
+    last good site rather than hang, and the user sees the message in the terminal and the page.
+    """
+    staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
+    try:
+        if config is None:
+            config = load_config(config_file=config_file, site_dir=str(staging))
+        config.site_dir = str(staging)
+        config.site_url = serve_url
+        mkdocs_build(config, serve_url=serve_url)
+    except Exception as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        message = str(error).strip() or type(error).__name__
+        log.error(f"预览没有更新：{message}。改正后保存即可，预览中仍是上一次成功生成的网站")
+        return [message, *_content_problems(config)]
+    _switch(builds / LIVE_LINK, staging)
+    return _content_problems(config)
+
+
+def _content_problems(config: MkDocsConfig | None) -> list[str]:
+    plugin = config.plugins.get(PLUGIN_NAME) if config is not None else None
+    diagnostics = getattr(plugin, "diagnostics", None)
+    return [d.format() for d in diagnostics.errors] if diagnostics is not None else []
+
+
+def _switch(live: Path, build: Path) -> None:
+    """Point `live` at `build` with one rename, then delete the build it pointed at before."""
+    previous = Path(os.readlink(live)) if live.is_symlink() else None
+    link = live.with_name(f".{live.name}.switch")
+    if link.is_symlink():
+        link.unlink()
+    os.symlink(build.name, link)
+    os.replace(link, live)
+    if previous is not None:
+        shutil.rmtree(live.parent / previous.name, ignore_errors=True)
+
+
+def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
+    """The site's own 404 page; before the first good build, a page that lists the problems."""
+    page = live / f"{code}.html"
+    if page.is_file():
+        return page.read_bytes()
+    if problems:
+        return ("<!doctype html><meta charset=utf-8><title>预览没有生成</title>"
+                + problem_banner(problems)).encode()
+    return None
