@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from site_builder.content.articles import load_article
+from site_builder.content.links import Attachment, collect_attachments
 from site_builder.content.model import Article
 from site_builder.content.scan import scan_sections
 from site_builder.diagnostics import Diagnostics
@@ -32,6 +33,8 @@ class Site:
     """src_uri of article files that have errors (never published, even in preview)."""
     section_intros: dict[str, Path]
     listings: Listings
+    attachments: tuple[Attachment, ...] = ()
+    """Files the published articles link to, published beside them."""
 
     def article_by_src_uri(self) -> dict[str, Article]:
         return {a.source.src_uri: a for a in self.published}
@@ -62,4 +65,5 @@ def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -
         broken_sources=frozenset(broken),
         section_intros=scan.section_intros,
         listings=build_listings(published, settings),
+        attachments=collect_attachments(tuple(published), settings.content_dir, diagnostics),
     )

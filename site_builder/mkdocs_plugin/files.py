@@ -41,6 +41,7 @@ def relocate_files(files: Files, site: Site, config: MkDocsConfig) -> tuple[dict
 
     section_prefixes = tuple(f"{s.name}/" for s in site.settings.sections)
     published = site.article_by_src_uri()
+    attachments = {a.src_uri: a for a in site.attachments}
     for file in list(files):
         if not file.src_uri.startswith(section_prefixes):
             continue
@@ -51,6 +52,9 @@ def relocate_files(files: Files, site: Site, config: MkDocsConfig) -> tuple[dict
                 file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
                 dest_uri=f"{article.url}index.html", inclusion=InclusionLevel.NOT_IN_NAV,
             ))
+        elif attachment := attachments.get(file.src_uri):
+            files.append(File(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
+                              dest_uri=attachment.dest_uri))
         elif file.src_uri in {f"{name}/index.md" for name in site.section_intros}:
             files.append(file)
 
