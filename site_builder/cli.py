@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     deploy.add_argument("--dry-run", action="store_true", help="只列出将上传、替换和删除的文件，不做改动")
     deploy.add_argument("--build", action="store_true", help="先生成网站，成功后再发布")
     deploy.add_argument("--rollback", action="store_true", help="恢复到上一次发布的版本")
+    deploy.add_argument("--adopt", action="store_true",
+                        help="目标文件夹里已有别的文件时，仍把它作为网站目录：原有文件原样保留为最早的版本，"
+                             "可用 --rollback 回到它，永不删除（不加时，有文件的文件夹会被拒绝；空文件夹直接使用）")
     new = command("new", "按栏目模板新建一篇文章")
     new.add_argument("section", help="栏目文件夹名，例如 reports")
     new.add_argument("title", help="文章标题")
@@ -173,7 +176,8 @@ def _deploy(args) -> int:
         if target.site_url and target.site_url != (config.site_url or ""):
             raise DeployError(f"mkdocs.yml 的 site_url“{config.site_url}”与发布目标的网址“{target.site_url}”不一致，"
                               "链接会错；请改正后重新生成")
-        report = deploy(site_dir, target, dry_run=args.dry_run)
+        report = deploy(site_dir, target, dry_run=args.dry_run, adopt=args.adopt,
+                        config_file=Path(args.config_file).absolute(), docs_dir=Path(config.docs_dir))
     except DeployError as error:
         print(f"发布失败：{error}", file=sys.stderr)
         return EXIT_CONTENT

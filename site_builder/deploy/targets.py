@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.deploy.folder import DeployError, deploy_folder, rollback_folder
+from site_builder.deploy.folder import DeployError, deploy_folder, protected_paths, rollback_folder
 from site_builder.deploy.manifest import manifest_digest, read_build_stamp, scan_site
 from site_builder.deploy.report import DeployReport
 from site_builder.deploy.s3 import deploy_s3, make_client
@@ -32,17 +32,38 @@ class Target:
         return "ssh" if parse_ssh_target(self.address) else "folder"
 
 
+def is_address(text: str) -> bool:
+    """Clearly a place rather than a name: a path (`/`, `./`, `~`, `.`), `s3://…` or `host:/path`."""
+    return "/" in text or text in (".", "..") or text.startswith("~") or bool(parse_ssh_target(text))
+
+
 def resolve_target(name_or_address: str, configured: dict) -> Target:
-    """A name from `deploy:` in mkdocs.yml (a string or {url, site_url, endpoint, region}), or an address."""
+    """A name from `deploy:` in mkdocs.yml (a string or {url, site_url, endpoint, region}), or an address.
+
+    A bare word that is not a configured name is an error, not a new folder of that name in the
+    current directory: `deploy content` must not publish over the articles.
+    """
     entry = configured.get(name_or_address)
     if entry is None:
-        return Target(name_or_address)
+        if is_address(name_or_address):
+            return Target(name_or_address)
+        raise DeployError(unknown_name_message(name_or_address, sorted(configured)))
     if isinstance(entry, str):
         return Target(entry)
     if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
         raise DeployError(f"mkdocs.yml 中的发布目标“{name_or_address}”应写成地址，或 {{url: …, site_url: …}}")
     return Target(entry["url"], str(entry.get("site_url") or ""), str(entry.get("endpoint") or ""),
                   str(entry.get("region") or ""))
+
+
+def unknown_name_message(name: str, names: list[str]) -> str:
+    """Which names mkdocs.yml does define, and how to write a folder or an SSH address instead."""
+    known = f"已配置的有：{'、'.join(names)}" if names else "mkdocs.yml 的 site_builder 下还没有配置 deploy"
+    if ":" in name:
+        return (f"“{name}”不是 mkdocs.yml 中配置的发布目标（{known}）；SSH 服务器要写完整路径，"
+                "例如 user@host:/srv/www/site")
+    return (f"“{name}”不是 mkdocs.yml 中配置的发布目标（{known}）；要发布到文件夹，请写出路径，"
+            f"例如 ./{name} 或 /srv/www/site")
 
 
 def check_built_site(site_dir: Path, target: Target):
@@ -60,17 +81,27 @@ def check_built_site(site_dir: Path, target: Target):
     return files, digest
 
 
-def deploy(site_dir: Path, target: Target, dry_run: bool = False, client=None) -> DeployReport:
-    """Publish `site_dir` to `target`; raises DeployError with a message for the user."""
+def deploy(site_dir: Path, target: Target, dry_run: bool = False, client=None, adopt: bool = False,
+           config_file: Path | None = None, docs_dir: Path | None = None) -> DeployReport:
+    """Publish `site_dir` to `target`; raises DeployError with a message for the user.
+
+    `adopt` lets a folder that holds other files become the target (kept as the oldest release);
+    `config_file` and `docs_dir` are never replaced, whatever the target says.
+    """
     files, digest = check_built_site(site_dir, target)
     if target.kind == "s3":
         client = client or make_client(target.endpoint, target.region)
         return deploy_s3(site_dir, files, target.address, client, dry_run, progress=log.info)
     if target.kind == "ssh":
         host, path = parse_ssh_target(target.address)
-        return deploy_rsync(site_dir, files, digest, Host(host), path, dry_run)
-    # abspath, not resolve(): the target is a symlink to the current release.
-    return deploy_folder(site_dir, files, digest, Path(os.path.abspath(target.address)), dry_run)
+        return deploy_rsync(site_dir, files, digest, Host(host), path, dry_run, adopt)
+    protected = protected_paths(Path(os.path.abspath(site_dir)), config_file, docs_dir)
+    return deploy_folder(site_dir, files, digest, folder_path(target.address), dry_run, adopt, protected)
+
+
+def folder_path(address: str) -> Path:
+    """Absolute, `~` expanded, symlinks kept: the target itself is a symlink to the current release."""
+    return Path(os.path.abspath(os.path.expanduser(address)))
 
 
 def rollback(target: Target) -> str:
@@ -80,4 +111,4 @@ def rollback(target: Target) -> str:
     if target.kind == "ssh":
         host, path = parse_ssh_target(target.address)
         return rollback_rsync(Host(host), path)
-    return rollback_folder(Path(os.path.abspath(target.address)))
+    return rollback_folder(folder_path(target.address))
