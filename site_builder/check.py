@@ -1,20 +1,34 @@
-"""`site-builder check`: the whole core pipeline without rendering or writing anything."""
+"""`site-builder check`: the whole core pipeline without rendering or writing the site.
+
+It finds every problem `build` would: content, links, and every photo decoded (through the same
+cache the build uses, so the build that follows a clean check decodes nothing again).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from site_builder.diagnostics import Diagnostics
+from site_builder.images.batch import finish_batch, image_cache_dir, start_batch
 from site_builder.images.collect import collect_images, hand_written_owners, owner_for_article
 from site_builder.images.probe import ProbeCache
+from site_builder.images.process import ImageProcessor
 from site_builder.settings import SiteSettings
 from site_builder.site import Site, load_site
+from site_builder.workers import WorkerPool
 
 
-def check_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -> Site:
-    """Validate all content and every photo a published page uses (headers only, no decoding)."""
+def check_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics, workers: int | None = None) -> Site:
+    """Validate all content and every photo a published page uses, or an article with errors would."""
     site = load_site(settings, now, diagnostics)
-    owners = [owner_for_article(a) for a in site.published]
+    owners = [owner_for_article(a) for a in (*site.published, *site.with_errors)]
     owners += hand_written_owners(settings.content_dir, [s.name for s in settings.sections], settings.project_dir)
-    collect_images(owners, settings.images, ProbeCache(None), diagnostics)
+    probes = ProbeCache(image_cache_dir(settings) / "probes.json")
+    pages = collect_images(owners, settings.images, probes, diagnostics)
+    probes.save()
+    pool = WorkerPool(workers)
+    try:
+        finish_batch(start_batch(pages, ImageProcessor(pool), settings), diagnostics)
+    finally:
+        pool.close()
     return site

@@ -10,7 +10,9 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
+import traceback
 from datetime import datetime
 from pathlib import Path
 
@@ -102,9 +104,27 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断：未完成的部分已清理，原有的网站保持不变", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as error:
+        if args.verbose:
+            raise
+        print(_crash_report(error), file=sys.stderr)
+        return EXIT_CONTENT
     finally:
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _crash_report(error: Exception) -> str:
+    """One line for the user, the traceback in a file for the maintainer.
+
+    Every failure a user can cause has its own message; reaching this is a defect in
+    site_builder, and a traceback on screen would only frighten the person who hit it.
+    """
+    handle, path = tempfile.mkstemp(prefix="site-builder-crash-", suffix=".txt")
+    with os.fdopen(handle, "w", encoding="utf-8") as log_file:
+        traceback.print_exception(error, file=log_file)
+    return (f"site-builder 内部出错（{type(error).__name__}），这不是您的操作问题；原有的网站保持不变。"
+            f"请把文件 {path} 发给维护人员，或加 -v 重新运行查看详情")
 
 
 def _interrupt_on_sigterm():
@@ -137,13 +157,14 @@ def _check(args) -> int:
 
     _, settings = load_site_config(args.config_file)
     diagnostics = Diagnostics()
-    site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics)
+    workers = int(os.environ.get("SITE_BUILDER_WORKERS") or 0) or None
+    site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics, workers)
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     for line in withheld_report(site.withheld):
         print(line, file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    print(f"检查了 {len(site.published) + len(site.withheld)} 篇文章：{errors} 个错误，{warnings} 个警告", file=sys.stderr)
+    print(f"检查了 {len(site.published) + len(site.withheld) + len(site.with_errors)} 篇文章：{errors} 个错误，{warnings} 个警告", file=sys.stderr)
     return EXIT_CONTENT if errors else EXIT_OK
 
 

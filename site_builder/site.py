@@ -29,8 +29,9 @@ class Site:
     published: tuple[Article, ...]
     """Newest first."""
     withheld: tuple[tuple[Article, Decision], ...]
-    broken_sources: frozenset[str]
-    """src_uri of article files that have errors (never published, even in preview)."""
+    with_errors: tuple[Article, ...]
+    """Articles whose front matter was read but has errors: never published, still checked
+    (photos, links) so that one run reports every problem of a file."""
     section_intros: dict[str, Path]
     listings: Listings
     attachments: tuple[Attachment, ...] = ()
@@ -45,24 +46,28 @@ def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -
     scan = scan_sections(settings, diagnostics)
     published: list[Article] = []
     withheld: list[tuple[Article, Decision]] = []
-    broken: set[str] = set()
+    with_errors: list[Article] = []
     for source in scan.articles:
-        article = load_article(source, settings.timezone, diagnostics)
+        errors_before = len(diagnostics.errors_for(source.display_path))
+        article = load_article(source, settings.timezone, diagnostics, keep_with_errors=True)
         if article is None:
-            broken.add(source.src_uri)
+            continue
+        if len(diagnostics.errors_for(source.display_path)) > errors_before:
+            with_errors.append(article)
             continue
         decision = decide(article, now, settings.require_review)
         if decision.is_published:
             published.append(article)
         else:
             withheld.append((article, decision))
+    collect_attachments(tuple(with_errors), settings.content_dir, diagnostics)  # its link errors only
     published.sort(key=Article.sort_key)
     published = assign_urls(published, diagnostics)
     return Site(
         settings=settings,
         published=tuple(published),
         withheld=tuple(withheld),
-        broken_sources=frozenset(broken),
+        with_errors=tuple(with_errors),
         section_intros=scan.section_intros,
         listings=build_listings(published, settings),
         attachments=collect_attachments(tuple(published), settings.content_dir, diagnostics),

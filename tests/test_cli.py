@@ -115,3 +115,21 @@ def test_check_and_build_name_every_withheld_article_with_its_reason(make_projec
         for line in expected:
             assert line in output, (command, output)
         assert "已发" not in output.replace("已发布", "")
+
+
+def test_an_unexpected_failure_is_one_chinese_line_and_a_saved_report(make_project, capsys, monkeypatch):
+    import site_builder.cli as cli
+
+    make_project({"news/2024-05-01-甲.md": article("甲")})
+
+    def broken(args):
+        raise ZeroDivisionError("simulated defect")
+
+    monkeypatch.setattr(cli, "_check", broken)
+    code, output = run_cli(["check"], capsys)
+    assert code == 1 and "Traceback" not in output
+    [line] = output.strip().splitlines()
+    assert "内部出错（ZeroDivisionError）" in line
+    report = line.split("请把文件 ", 1)[1].split(" ", 1)[0]
+    with open(report, encoding="utf-8") as saved:
+        assert "simulated defect" in saved.read()

@@ -44,8 +44,14 @@ DATE_FORMATS = (
 )
 
 
-def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics) -> Article | None:
-    """Read, parse and validate one article; None when it has an error (already reported)."""
+def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics,
+                 keep_with_errors: bool = False) -> Article | None:
+    """Read, parse and validate one article; None when it has an error (already reported).
+
+    With `keep_with_errors`, an article whose front matter could be read comes back even with
+    errors in its values, so that later checks (its photos, its links) still report theirs in
+    the same run; the caller must then never publish it.
+    """
     try:
         text = source.path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -58,12 +64,13 @@ def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics) -
     front = parse_front_matter(text, source.display_path, diagnostics)
     if front is None:
         return None
-    return build_article(source, front, zone, diagnostics)
+    return build_article(source, front, zone, diagnostics, keep_with_errors)
 
 
 def build_article(source: SourceFile, front: FrontMatter, zone: ZoneInfo,
-                  diagnostics: Diagnostics) -> Article | None:
-    """Validate front-matter values into an Article, reporting every problem of the file."""
+                  diagnostics: Diagnostics, keep_with_errors: bool = False) -> Article | None:
+    """Validate front-matter values into an Article, reporting every problem of the file;
+    None when there was one, unless `keep_with_errors` (see `load_article`)."""
     fields = _FieldReader(source.display_path, front, diagnostics)
     errors_before = len(diagnostics.errors_for(source.display_path))
 
@@ -103,7 +110,7 @@ def build_article(source: SourceFile, front: FrontMatter, zone: ZoneInfo,
         diagnostics.warning(source.display_path, front.lines["date"],
                             f"date（{when:%Y-%m-%d}）与文件名里的日期（{source.date_part}）不一致",
                             "网站以 date 为准；若是复制的旧文章，请同时改文件名")
-    if len(diagnostics.errors_for(source.display_path)) > errors_before:
+    if len(diagnostics.errors_for(source.display_path)) > errors_before and not keep_with_errors:
         return None
     return article
 

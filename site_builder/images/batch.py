@@ -1,0 +1,63 @@
+"""Process every photo a set of pages uses, once each, and report a failure wherever it is used.
+
+Shared by `build` (the MkDocs adapter starts the batch before pages are rendered and waits for it
+after) and by `check` (which waits at once). Both decode every photo into the same content-hash
+cache, so `check` rejects every photo `build` would, and the build after a check decodes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.diagnostics import Diagnostics
+from site_builder.images.collect import PageImages
+from site_builder.images.plan import ImagePlan
+from site_builder.images.process import ImageProcessor, Job, PendingJobs, is_cached, report_progress
+from site_builder.settings import SiteSettings
+
+PROGRESS_FROM = 10
+"""Batches larger than this show a progress counter."""
+
+
+def image_cache_dir(settings: SiteSettings) -> Path:
+    """Where processed variants are kept between builds (never inside content/)."""
+    return (settings.cache_dir or settings.project_dir / ".cache") / "images"
+
+
+@dataclass
+class PhotoBatch:
+    """Photos under way: the jobs submitted, how many were already cached, their results to come."""
+
+    pages: dict[str, PageImages]
+    jobs: list[Job]
+    cached: int
+    pending: PendingJobs
+
+
+def start_batch(pages: dict[str, PageImages], processor: ImageProcessor, settings: SiteSettings) -> PhotoBatch:
+    """Submit each photo whose variants are not all in the cache yet (each photo once)."""
+    cache_dir = image_cache_dir(settings)
+    unique: dict[str, tuple[Path, ImagePlan]] = {}
+    for images in pages.values():
+        for use in images.uses():
+            unique.setdefault(use.plan.key, (use.path, use.plan))
+    jobs = [Job(str(path), plan, str(cache_dir), settings.images)
+            for path, plan in unique.values() if not is_cached(plan, cache_dir)]
+    return PhotoBatch(pages, jobs, len(unique) - len(jobs), processor.submit(jobs))
+
+
+def finish_batch(batch: PhotoBatch, diagnostics: Diagnostics) -> int:
+    """Wait for the jobs; a photo that failed is an error at every place that uses it.
+
+    Returns how many photos were processed successfully.
+    """
+    results = batch.pending.wait(report_progress() if len(batch.jobs) > PROGRESS_FROM else None)
+    failed = {result.key: result.error for result in results if result.error}
+    for images in batch.pages.values():
+        for use in images.uses():
+            if use.plan.key in failed:
+                diagnostics.error(images.owner.display_path, use.ref.line,
+                                  f"照片“{use.ref.src}”无法处理：{failed[use.plan.key]}",
+                                  "请用手机相册或画图软件重新导出这张照片")
+    return len(results) - len(failed)
