@@ -49,9 +49,13 @@ def picture_element(plan: ImagePlan, url_of: UrlOf, alt: str, sizes: str, *, laz
 
 def lightbox_link(plan: ImagePlan, url_of: UrlOf, child: ET.Element, gallery: str, caption: str = "",
                   href: str | None = None) -> ET.Element:
-    """Wrap `child` in a link to the largest fallback, which the lightbox (GLightbox) opens."""
+    """Wrap `child` in a link to the largest fallback, which the lightbox opens.
+
+    The caption goes in `data-description`, which scripts.html reads as text and escapes before
+    GLightbox sees it (GLightbox itself would insert it as HTML: issue #8).
+    """
     attributes = {"href": href if href is not None else url_of(plan.largest_fallback), "class": "glightbox",
-                  "data-type": "image", "data-gallery": gallery}
+                  "data-gallery": gallery}
     if caption:
         attributes["data-description"] = caption
     link = ET.Element("a", attributes)
