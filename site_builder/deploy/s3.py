@@ -1,9 +1,10 @@
 """Deploy to S3-compatible storage (阿里云 OSS, 腾讯云 COS, 华为云 OBS, MinIO) with boto3.
 
 Only files whose content changed are uploaded: a single-part upload's ETag is the MD5 of its
-bytes, so comparing it with the local MD5 compares content, not dates. New and changed assets go
-up before the pages that reference them, and stale objects are deleted only after everything new
-is up, so an upload that breaks off leaves every published page pointing at objects that exist.
+bytes, so comparing it with the local MD5 compares content, not dates. Each file goes up after the
+new files it links to (order.py: placeholders break cycles of new pages), and stale objects are
+deleted only after everything new is up, so an upload that breaks off at any point leaves every
+published page linking to objects that exist.
 Credentials come from boto3's standard sources (environment, profile) and are never printed.
 """
 
@@ -13,7 +14,9 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from site_builder.deploy.manifest import SiteFile, upload_order
+from site_builder.deploy.links import file_links
+from site_builder.deploy.manifest import SiteFile
+from site_builder.deploy.order import PLACEHOLDER, PLACEHOLDER_CACHE, plan_upload
 from site_builder.deploy.report import DeployReport
 
 log = logging.getLogger("mkdocs.plugins.site_builder.deploy")
@@ -48,15 +51,25 @@ def remote_etags(client, bucket: str, prefix: str) -> dict[str, str]:
 
 
 def deploy_s3(site_dir: Path, files: dict[str, SiteFile], url: str, client, dry_run: bool = False,
-              progress: Callable[[str], None] | None = None) -> DeployReport:
-    """Upload what changed (assets first, then pages), then delete what is gone."""
+              progress: Callable[[str], None] | None = None, site_url: str = "") -> DeployReport:
+    """Upload what changed, each file after the new files it links to; then delete what is gone.
+
+    `site_url` (the build's) makes absolute links to this site, in feeds and sitemaps, count too.
+    """
     bucket, prefix = parse_s3_url(url)
     report = DeployReport(url, dry_run)
     existing = remote_etags(client, bucket, prefix)
     changed = [f for f in files.values() if existing.get(f.path) != f.md5]
     report.skipped = len(files) - len(changed)
     report.deleted = sorted(set(existing) - set(files))
-    for file in upload_order(changed):
+    links = {f.path: file_links(f.path, (site_dir / f.path).read_bytes(), site_url) for f in changed if f.is_page
+             or f.path.endswith((".css", ".xml.gz"))}
+    plan = plan_upload(changed, links, set(existing))
+    if not dry_run:
+        for path in plan.placeholders:
+            client.put_object(Bucket=bucket, Key=prefix + path, Body=PLACEHOLDER,
+                              ContentType="text/html; charset=utf-8", CacheControl=PLACEHOLDER_CACHE)
+    for file in plan.files:
         report.uploaded.append(file.path)
         report.bytes_uploaded += file.size
         if dry_run:

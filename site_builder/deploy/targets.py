@@ -91,7 +91,8 @@ def deploy(site_dir: Path, target: Target, dry_run: bool = False, client=None, a
     files, digest = check_built_site(site_dir, target)
     if target.kind == "s3":
         client = client or make_client(target.endpoint, target.region)
-        return deploy_s3(site_dir, files, target.address, client, dry_run, progress=log.info)
+        site_url = (read_build_stamp(site_dir) or {}).get("site_url") or ""
+        return deploy_s3(site_dir, files, target.address, client, dry_run, progress=log.info, site_url=site_url)
     if target.kind == "ssh":
         host, path = parse_ssh_target(target.address)
         return deploy_rsync(site_dir, files, digest, Host(host), path, dry_run, adopt)
