@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from site_builder.images.probe import Probe
 from site_builder.settings import ImageSettings
 
-PIPELINE_VERSION = "2"
-"""Bump when processing changes pixels in a way the settings do not capture."""
+PIPELINE_VERSION = "3"
+"""Bump when processing changes pixels or bytes in a way the settings do not capture.
+3: outputs no longer carry the source's JPEG comment or ICC profile (issue #8)."""
 
-MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
-EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+              "ico": "image/vnd.microsoft.icon", "bmp": "image/bmp", "tiff": "image/tiff"}
+EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png", "gif": "gif", "ico": "ico", "bmp": "bmp", "tiff": "tif"}
+ASSET_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "ICO": "ico",
+                 "BMP": "bmp", "TIFF": "tiff"}
+"""Output format of a theme asset by source format; any other source (HEIF…) becomes PNG."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class Variant:
     width: int
     height: int
     format: str
-    """`webp`, `jpeg` or `png`."""
+    """`webp`, `jpeg` or `png`; a theme asset (`plan_asset`) may also be `gif`, `ico`, `bmp`, `tiff`."""
     name: str
     """File name, e.g. `3f2a…-960.webp`."""
 
@@ -86,3 +91,16 @@ def plan_image(probe: Probe, settings: ImageSettings) -> ImagePlan:
         modern.append(Variant(w, h, "webp", f"{key}-{w}.{EXTENSIONS['webp']}"))
         fallback.append(Variant(w, h, fallback_format, f"{key}-{w}.{EXTENSIONS[fallback_format]}"))
     return ImagePlan(key, probe, width, height, tuple(modern), tuple(fallback))
+
+
+def plan_asset(probe: Probe, settings: ImageSettings) -> ImagePlan:
+    """One output at the source's displayed size and in its own format: an image the theme refers to
+    by path (logo, favicon, a CSS background), published there with its metadata stripped.
+
+    Its key differs from the photo key of the same source, so each is cached and processed apart.
+    """
+    key = hashlib.sha256(f"{probe.content_hash}|{settings_signature(settings)}|asset".encode()).hexdigest()[:20]
+    width, height = probe.display_size
+    fmt = ASSET_FORMATS.get(probe.format, "png")
+    only = Variant(width, height, fmt, f"{key}-{width}.{EXTENSIONS[fmt]}")
+    return ImagePlan(key, probe, width, height, (), (only,))

@@ -20,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from site_builder.images.formats import register_heif
 
 ORIENTATION_TAG = 0x0112
-SUPPORTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "HEIF", "MPO", "TIFF", "BMP"}
+SUPPORTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "HEIF", "MPO", "TIFF", "BMP", "ICO"}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Speed (issue #3): JPEGs are decoded at reduced scale (`Image.draft`) just large enough for the
 largest output; smaller widths are derived from larger ones; WebP uses a low encoder effort.
 Privacy: outputs are saved without `exif=` (a plain save writes no EXIF: ARCHITECTURE pitfall 15),
-so GPS, camera and thumbnails are dropped; only an optional copyright tag is written.
+so GPS, camera and thumbnails are dropped; only an optional copyright tag is written. Encoders also
+copy what an image's `info` holds (Pillow writes `info["comment"]` into a JPEG, `info["icc_profile"]`
+into a PNG), so the decoded pixels carry no `info` at all (issue #8).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from site_builder.images.formats import register_heif
 from site_builder.images.plan import ImagePlan, Variant
@@ -98,7 +100,18 @@ def decode(path: Path, plan: ImagePlan, max_pixels: int) -> Image.Image:
         icc = image.info.get("icc_profile")
         pixels = _to_srgb(image, icc)
     transpose = UPRIGHT.get(plan.probe.orientation)
-    return pixels.transpose(transpose) if transpose is not None else pixels
+    return pixels_only(pixels.transpose(transpose) if transpose is not None else pixels)
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """`image` without metadata: an empty `info` (comment, XMP, EXIF, ICC) and not a file object,
+    whose format-specific tags (a TIFF's XMP and IPTC) encoders would also copy.
+
+    The pixels are already upright and in sRGB, so nothing in the metadata is needed any more.
+    """
+    plain = image.copy() if isinstance(image, ImageFile.ImageFile) else image
+    plain.info = {}
+    return plain
 
 
 # Each step of the chain shrinks by at most about 2× (the decode already came down by draft), and
@@ -111,12 +124,11 @@ def write_variants(image: Image.Image, plan: ImagePlan, out_dir: Path, settings:
     """Resize from large to small (each width from the previous one) and encode every format."""
     exif = _copyright_exif(settings.copyright)
     current = image
-    for modern, fallback in sorted(zip(plan.modern, plan.fallback), key=lambda pair: -pair[0].width):
-        size = (modern.width, modern.height)
+    for variant in sorted(plan.variants, key=lambda v: -v.width):
+        size = (variant.width, variant.height)
         if current.size != size:
             current = current.resize(size, RESAMPLING, reducing_gap=3.0)
-        _save(current, modern, out_dir, settings, exif)
-        _save(current, fallback, out_dir, settings, exif)
+        _save(current, variant, out_dir, settings, exif)
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
@@ -166,9 +178,13 @@ def _save(image: Image.Image, variant: Variant, out_dir: Path, settings: ImageSe
         # Optimised Huffman tables: about 10% smaller for 2–4 ms. Progressive would cost 2–3× that
         # for no size gain (bench/images.py --sweep), and the JPEG is only the fallback.
         options = dict(format="JPEG", quality=settings.jpeg_quality, optimize=True)
-    else:
+    elif variant.format == "png":
         options = dict(format="PNG", compress_level=6)
-    if exif:
+    elif variant.format == "ico":
+        options = dict(format="ICO", sizes=[image.size])  # Pillow's default drops sizes above the shorter side
+    else:
+        options = dict(format=variant.format.upper())  # theme assets: gif, bmp, tiff
+    if exif and variant.format in ("webp", "jpeg", "png"):
         options["exif"] = exif  # only the copyright tag built above, never the source's EXIF
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:

@@ -1,26 +1,35 @@
 """The image pipeline inside MkDocs: owners from pages, variant `File`s, per-page resolvers.
 
-Original photos never reach the output: every raster image under content/ is removed from
-`Files`, and each photo a published page uses comes back as its processed variants, placed in the
-page's output folder (photos follow a relocated page: ARCHITECTURE pitfall 7).
+Original photos never reach the output: every raster file under content/ (recognised by its first
+bytes, whatever its name: issue #8) is removed from `Files`, and each photo a published page uses
+comes back as its processed variants, placed in the page's output folder (photos follow a
+relocated page: ARCHITECTURE pitfall 7). Images the theme refers to by path (`theme.logo`,
+`theme.favicon`, `url(…)` in a stylesheet) and the raster files of the site's own theme folder
+(`custom_dir`) keep their path and format, processed like photos, so no metadata leaves with them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from site_builder.diagnostics import Diagnostics
+from site_builder.content.paths import is_external
+from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.images.collect import PageImages, collect_images, hand_written_owners, owner_for_article
 from site_builder.images.markdown import CurrentPage
-from site_builder.images.plan import ImagePlan
-from site_builder.images.probe import ProbeCache
+from site_builder.images.plan import ImagePlan, plan_asset
+from site_builder.images.probe import ProbeCache, ProbeError
 from site_builder.images.process import ImageProcessor, Job, PendingJobs, is_cached, output_path, report_progress
+from site_builder.images.sniff import sniff_raster
 from site_builder.settings import SiteSettings
 from site_builder.site import Site
 
@@ -29,7 +38,18 @@ log = logging.getLogger("mkdocs.plugins.site_builder.images")
 LIGHTBOX_ASSETS = ("glightbox.min.js", "glightbox.min.css")
 LIGHTBOX_DIR = "assets/site_builder/"
 
-RASTER_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"}
+THEME_IMAGE_KEYS = ("logo", "favicon")
+CSS_URL = re.compile(r"""url\(\s*(?P<quote>['"]?)(?P<url>[^'")]+)(?P=quote)\s*\)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AssetUse:
+    """An image published at its own path (theme asset), processed from `path`."""
+
+    src_uri: str
+    path: Path
+    display_path: str
+    plan: ImagePlan
 
 
 class ImageStage:
@@ -42,6 +62,10 @@ class ImageStage:
         self.cache_dir = (settings.cache_dir or settings.project_dir / ".cache") / "images"
         self.probes = ProbeCache(self.cache_dir / "probes.json")
         self.pages: dict[str, PageImages] = {}
+        self.assets: dict[str, AssetUse] = {}
+        self.asset_problems = Diagnostics()
+        """Theme assets that cannot be processed; reported with the photos' own failures."""
+        self.attachments: frozenset[str] = frozenset()
         self.pending: PendingJobs | None = None
         self.jobs: list[Job] = []
         self.cached = 0
@@ -52,19 +76,48 @@ class ImageStage:
         owners += hand_written_owners(self.settings.content_dir, [s.name for s in self.settings.sections],
                                       self.settings.project_dir, self.use_directory_urls)
         self.pages = collect_images(owners, self.settings.images, self.probes, diagnostics)
+        self.attachments = frozenset(a.src_uri for a in site.attachments)
         self.probes.save()
 
     def place(self, files: Files, config: MkDocsConfig) -> None:
-        """Remove every original raster image and add the variants of the used photos."""
+        """Take every raster file out of `files` and put back what may be published, processed.
+
+        Raster files are recognised by their first bytes, not their names. A photo a page uses comes
+        back as its variants beside the page; a theme asset comes back at its own path; any other
+        raster file under content/ is not published.
+        """
+        referenced = theme_references(files, config)
         for file in list(files):
-            if file.src_dir == config.docs_dir and Path(file.src_uri).suffix.lower() in RASTER_SUFFIXES:
-                files.remove(file)
+            origin = _origin(file, config)
+            if origin is None or file.is_documentation_page() or sniff_raster(Path(file.abs_src_path)) is None:
+                continue
+            files.remove(file)
+            if origin == "theme" or file.src_uri in referenced:
+                self._keep_asset(file, files, config)
+            elif file.src_uri in self.attachments:
+                log.warning(f"{display_path(Path(file.abs_src_path), self.settings.project_dir)}: "
+                            "这个附件其实是一张图片，原图不会发布（其中可能有拍摄地点）；"
+                            "要展示照片请用 ![照片说明](文件名) 插入正文")
+        self.probes.save()
         for images in self.pages.values():
             for use in images.uses():
                 for variant in use.plan.variants:
                     src_uri = images.owner.dest_dir + variant.name
                     if files.get_file_from_path(src_uri) is None:
                         files.append(File.generated(config, src_uri, abs_src_path=str(output_path(self.cache_dir, variant))))
+
+    def _keep_asset(self, file: File, files: Files, config: MkDocsConfig) -> None:
+        """Publish a theme asset at its own path, processed; one that cannot be processed is left out."""
+        path = Path(file.abs_src_path)
+        shown = display_path(path, self.settings.project_dir)
+        try:
+            plan = plan_asset(self.probes.probe(path, self.settings.images.max_pixels), self.settings.images)
+        except ProbeError as error:
+            self.asset_problems.error(shown, 0, f"主题用到的这张图片无法处理：{error}",
+                                      "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）")
+            return
+        self.assets[file.src_uri] = AssetUse(file.src_uri, path, shown, plan)
+        files.append(File.generated(config, file.src_uri, abs_src_path=str(output_path(self.cache_dir, plan.fallback[0]))))
 
     def add_lightbox(self, files: Files, config: MkDocsConfig) -> bool:
         """Publish GLightbox's script and style when some page has photos.
@@ -90,6 +143,8 @@ class ImageStage:
         for images in self.pages.values():
             for use in images.uses():
                 unique.setdefault(use.plan.key, (use.path, use.plan))
+        for asset in self.assets.values():
+            unique.setdefault(asset.plan.key, (asset.path, asset.plan))
         self.jobs = [
             Job(str(path), plan, str(self.cache_dir), self.settings.images)
             for path, plan in unique.values() if not is_cached(plan, self.cache_dir)
@@ -110,6 +165,11 @@ class ImageStage:
                     diagnostics.error(images.owner.display_path, use.ref.line,
                                       f"照片“{use.ref.src}”无法处理：{failed[use.plan.key]}",
                                       "请用手机相册或画图软件重新导出这张照片")
+        for asset in self.assets.values():
+            if asset.plan.key in failed:
+                diagnostics.error(asset.display_path, 0, f"主题用到的这张图片无法处理：{failed[asset.plan.key]}",
+                                  "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）")
+        diagnostics.extend(self.asset_problems.sorted())
         log.info(f"照片：处理 {len(results) - len(failed)} 张，沿用缓存 {self.cached} 张")
 
     def has_photos(self, src_uri: str) -> bool:
@@ -127,3 +187,38 @@ class ImageStage:
     @staticmethod
     def url_resolver(images: PageImages, page_url: str):
         return lambda variant: get_relative_url(images.owner.dest_dir + variant.name, page_url)
+
+
+def theme_references(files: Files, config: MkDocsConfig) -> set[str]:
+    """Paths (src_uri) of the images the theme refers to: `theme.logo`, `theme.favicon`, and each
+    `url(…)` in a stylesheet of content/ or of the theme folder."""
+    found = {_site_path(str(config.theme.get(key) or ""), "") for key in THEME_IMAGE_KEYS}
+    for file in files:
+        if file.src_uri.lower().endswith(".css") and _origin(file, config) is not None:
+            text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+            found |= {_site_path(m.group("url"), posixpath.dirname(file.src_uri)) for m in CSS_URL.finditer(text)}
+    found.discard(None)
+    return found
+
+
+def _site_path(url: str, base: str) -> str | None:
+    """`url` (relative to the folder `base`, or to the site root when it starts with /) as a src_uri;
+    None for external, data: and empty URLs and for anything above the site root."""
+    url = unquote(url.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not url or is_external(url):
+        return None
+    joined = posixpath.normpath(url.lstrip("/") if url.startswith("/") else posixpath.join(base, url))
+    return None if joined == "." or joined.startswith("../") or joined == ".." else joined
+
+
+def _origin(file: File, config: MkDocsConfig) -> str | None:
+    """"content" for a file of docs_dir, "theme" for one of the site's own theme folder (custom_dir),
+    None for generated files and for the installed theme's files."""
+    if file.src_dir is None or file.abs_src_path is None or file.generated_by:
+        return None
+    if file.src_dir == config.docs_dir:
+        return "content"
+    custom_dir = config.theme.custom_dir
+    if custom_dir and os.path.realpath(file.src_dir) == os.path.realpath(custom_dir):
+        return "theme"
+    return None
