@@ -1,14 +1,17 @@
 """Which photos each published page uses, resolved, probed and planned, with their problems.
 
 A photo is published because a published page uses it (front matter `cover`/`photos`, or an
-inline `![…](…)`), never because it sits in content/. Withheld articles are never passed here.
+inline `![…](…)`), never because it sits in content/. Withheld articles are never passed here,
+and a photo inside a withheld article's bundle is refused whichever page uses it (issue #8).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from site_builder.content.model import Article, PhotoRef
 from site_builder.content.paths import is_external, resolve_local
@@ -107,11 +110,33 @@ def _page_dest_dir(rel: Path, use_directory_urls: bool) -> str:
     return f"{parent}{rel.stem}/"
 
 
+def withheld_bundles(withheld: Iterable[tuple[Article, str]]) -> dict[Path, str]:
+    """Real folder of each withheld bundle article → how to name it in a message (path and reason).
+
+    Everything inside such a folder belongs to an article nobody may see yet. Single-file articles
+    own no folder, so they contribute nothing.
+    """
+    return {
+        Path(os.path.realpath(article.source.folder)): f"{article.source.display_path}（{reason}）"
+        for article, reason in withheld if article.source.is_bundle
+    }
+
+
+def withheld_owner_of(path: Path, bundles: Mapping[Path, str]) -> str | None:
+    """The withheld article whose bundle holds `path` (a real path), or None."""
+    return next((bundles[folder] for folder in path.parents if folder in bundles), None)
+
+
 def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: ProbeCache,
-                   diagnostics: Diagnostics) -> dict[str, PageImages]:
-    """Resolve, probe and plan every photo of every owner; problems become diagnostics."""
+                   diagnostics: Diagnostics, withheld: Mapping[Path, str] | None = None) -> dict[str, PageImages]:
+    """Resolve, probe and plan every photo of every owner; problems become diagnostics.
+
+    `withheld` (from `withheld_bundles`): a photo inside one of these folders is an error wherever
+    it is used, and is never planned, so it can never reach the output.
+    """
     result: dict[str, PageImages] = {}
     plans: dict[Path, ImagePlan | None] = {}
+    withheld = withheld or {}
 
     def use(owner: ImageOwner, ref: PhotoRef, what: str) -> PhotoUse | None:
         if is_external(ref.src):
@@ -121,6 +146,11 @@ def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: Pr
         path, reason = resolve_local(ref.src, owner.folder)
         if path is None:
             diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”无法使用：{reason}")
+            return None
+        if article := withheld_owner_of(path, withheld):
+            diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”属于未发布的文章 {article}，不会发布",
+                              "请删掉这处引用，等那篇文章发布后再引用它的照片；"
+                              "如果这张照片本来就可以公开，请把它复制到本页所在的文件夹再引用")
             return None
         if path not in plans:
             try:

@@ -24,7 +24,9 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.content.paths import is_external
 from site_builder.diagnostics import Diagnostics, display_path
-from site_builder.images.collect import PageImages, collect_images, hand_written_owners, owner_for_article
+from site_builder.images.collect import (
+    PageImages, collect_images, hand_written_owners, owner_for_article, withheld_bundles,
+)
 from site_builder.images.markdown import CurrentPage
 from site_builder.images.plan import ImagePlan, plan_asset
 from site_builder.images.probe import ProbeCache, ProbeError
@@ -71,11 +73,17 @@ class ImageStage:
         self.cached = 0
 
     def plan(self, site: Site, diagnostics: Diagnostics) -> None:
-        """Collect and plan every photo of the published articles and hand-written pages."""
+        """Collect and plan every photo of the published articles and hand-written pages.
+
+        A photo inside the bundle of a withheld article (or one with errors) is an error wherever
+        it is used (issue #8).
+        """
         owners = [owner_for_article(a) for a in site.published]
         owners += hand_written_owners(self.settings.content_dir, [s.name for s in self.settings.sections],
                                       self.settings.project_dir, self.use_directory_urls)
-        self.pages = collect_images(owners, self.settings.images, self.probes, diagnostics)
+        withheld = [(article, decision.describe()) for article, decision in site.withheld]
+        withheld += [(article, "内容有错误") for article in site.with_errors]
+        self.pages = collect_images(owners, self.settings.images, self.probes, diagnostics, withheld_bundles(withheld))
         self.attachments = frozenset(a.src_uri for a in site.attachments)
         self.probes.save()
 
