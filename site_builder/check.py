@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from site_builder.diagnostics import Diagnostics
-from site_builder.images.batch import finish_batch, image_cache_dir, start_batch
-from site_builder.images.collect import collect_images, hand_written_owners, owner_for_article
+from site_builder.images.batch import finish_batch, image_cache_dir, photo_placements, start_batch
+from site_builder.images.collect import collect_site_images
 from site_builder.images.probe import ProbeCache
 from site_builder.images.process import ImageProcessor
 from site_builder.settings import SiteSettings
@@ -21,14 +21,13 @@ from site_builder.workers import WorkerPool
 def check_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics, workers: int | None = None) -> Site:
     """Validate all content and every photo a published page uses, or an article with errors would."""
     site = load_site(settings, now, diagnostics)
-    owners = [owner_for_article(a) for a in (*site.published, *site.with_errors)]
-    owners += hand_written_owners(settings.content_dir, [s.name for s in settings.sections], settings.project_dir)
     probes = ProbeCache(image_cache_dir(settings) / "probes.json")
-    pages = collect_images(owners, settings.images, probes, diagnostics)
+    images = collect_site_images(site, probes, diagnostics)
     probes.save()
     pool = WorkerPool(workers)
     try:
-        finish_batch(start_batch(pages, ImageProcessor(pool), settings), diagnostics)
+        placements = photo_placements([*images.pages.values(), *images.unpublished.values()])
+        finish_batch(start_batch(placements, ImageProcessor(pool), settings), diagnostics)
     finally:
         pool.close()
     return site

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.images.collect import PageImages
@@ -18,6 +19,7 @@ from site_builder.settings import SiteSettings
 
 PROGRESS_FROM = 10
 """Batches larger than this show a progress counter."""
+PHOTO_HINT = "请用手机相册或画图软件重新导出这张照片"
 
 
 def image_cache_dir(settings: SiteSettings) -> Path:
@@ -25,39 +27,55 @@ def image_cache_dir(settings: SiteSettings) -> Path:
     return (settings.cache_dir or settings.project_dir / ".cache") / "images"
 
 
+@dataclass(frozen=True)
+class Placement:
+    """One place an image is used, so that a failure can be reported there."""
+
+    path: Path
+    plan: ImagePlan
+    shown_path: str
+    line: int
+    what: str
+    """How the message names the image, e.g. 照片“合影.jpg” or 主题用到的这张图片."""
+    hint: str = PHOTO_HINT
+
+
+def photo_placements(pages: Iterable[PageImages]) -> list[Placement]:
+    """Every use of a photo by the given pages."""
+    return [Placement(use.path, use.plan, images.owner.display_path, use.ref.line, f"照片“{use.ref.src}”")
+            for images in pages for use in images.uses()]
+
+
 @dataclass
 class PhotoBatch:
     """Photos under way: the jobs submitted, how many were already cached, their results to come."""
 
-    pages: dict[str, PageImages]
+    placements: list[Placement]
     jobs: list[Job]
     cached: int
     pending: PendingJobs
 
 
-def start_batch(pages: dict[str, PageImages], processor: ImageProcessor, settings: SiteSettings) -> PhotoBatch:
-    """Submit each photo whose variants are not all in the cache yet (each photo once)."""
+def start_batch(placements: list[Placement], processor: ImageProcessor, settings: SiteSettings) -> PhotoBatch:
+    """Submit each image whose variants are not all in the cache yet (each image once)."""
     cache_dir = image_cache_dir(settings)
     unique: dict[str, tuple[Path, ImagePlan]] = {}
-    for images in pages.values():
-        for use in images.uses():
-            unique.setdefault(use.plan.key, (use.path, use.plan))
+    for placement in placements:
+        unique.setdefault(placement.plan.key, (placement.path, placement.plan))
     jobs = [Job(str(path), plan, str(cache_dir), settings.images)
             for path, plan in unique.values() if not is_cached(plan, cache_dir)]
-    return PhotoBatch(pages, jobs, len(unique) - len(jobs), processor.submit(jobs))
+    return PhotoBatch(placements, jobs, len(unique) - len(jobs), processor.submit(jobs))
 
 
 def finish_batch(batch: PhotoBatch, diagnostics: Diagnostics) -> int:
-    """Wait for the jobs; a photo that failed is an error at every place that uses it.
+    """Wait for the jobs; an image that failed is an error at every place that uses it.
 
-    Returns how many photos were processed successfully.
+    Returns how many images were processed successfully.
     """
     results = batch.pending.wait(report_progress() if len(batch.jobs) > PROGRESS_FROM else None)
     failed = {result.key: result.error for result in results if result.error}
-    for images in batch.pages.values():
-        for use in images.uses():
-            if use.plan.key in failed:
-                diagnostics.error(images.owner.display_path, use.ref.line,
-                                  f"照片“{use.ref.src}”无法处理：{failed[use.plan.key]}",
-                                  "请用手机相册或画图软件重新导出这张照片")
+    for placement in batch.placements:
+        if placement.plan.key in failed:
+            diagnostics.error(placement.shown_path, placement.line,
+                              f"{placement.what}无法处理：{failed[placement.plan.key]}", placement.hint)
     return len(results) - len(failed)

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from site_builder.content.model import Article, PhotoRef
 from site_builder.content.paths import is_external, resolve_local
@@ -19,6 +19,9 @@ from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.images.plan import ImagePlan, plan_image
 from site_builder.images.probe import ProbeCache, ProbeError
 from site_builder.settings import ImageSettings
+
+if TYPE_CHECKING:
+    from site_builder.site import Site
 
 # ![alt](src "title") and ![alt](<src with spaces>): the inline forms authors write.
 INLINE_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?:<(?P<angled>[^>]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"']*[\"'])?\s*\)")
@@ -175,3 +178,29 @@ def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: Pr
                 images.inline[photo.path] = photo
         result[owner.key] = images
     return result
+
+
+@dataclass(frozen=True)
+class SiteImages:
+    """Every photo of a site, planned: what published pages use, and what articles with errors use."""
+
+    pages: dict[str, PageImages]
+    """By page src_uri: published articles and hand-written pages. Only these are published."""
+    unpublished: dict[str, PageImages]
+    """Articles with errors: their photos are decoded so that one run reports every problem."""
+
+
+def collect_site_images(site: Site, probes: ProbeCache, diagnostics: Diagnostics,
+                        use_directory_urls: bool = True) -> SiteImages:
+    """The photos `build` publishes and `check` verifies; a withheld article's photo is an error
+    wherever another page uses it."""
+    settings = site.settings
+    owners = [owner_for_article(a) for a in site.published]
+    owners += hand_written_owners(settings.content_dir, [s.name for s in settings.sections],
+                                  settings.project_dir, use_directory_urls)
+    withheld = [(article, decision.describe()) for article, decision in site.withheld]
+    with_errors = [(article, "内容有错误") for article in site.with_errors]
+    pages = collect_images(owners, settings.images, probes, diagnostics, withheld_bundles(withheld + with_errors))
+    unpublished = collect_images([owner_for_article(a) for a in site.with_errors], settings.images, probes,
+                                 diagnostics, withheld_bundles(withheld))
+    return SiteImages(pages, unpublished)

@@ -24,13 +24,12 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.content.paths import is_external
 from site_builder.diagnostics import Diagnostics, display_path
-from site_builder.images.collect import (
-    PageImages, collect_images, hand_written_owners, owner_for_article, withheld_bundles,
-)
+from site_builder.images.collect import PageImages, collect_site_images
 from site_builder.images.markdown import CurrentPage
 from site_builder.images.plan import ImagePlan, plan_asset
 from site_builder.images.probe import ProbeCache, ProbeError
-from site_builder.images.process import ImageProcessor, Job, PendingJobs, is_cached, output_path, report_progress
+from site_builder.images.batch import Placement, PhotoBatch, finish_batch, image_cache_dir, photo_placements, start_batch
+from site_builder.images.process import ImageProcessor, output_path
 from site_builder.images.sniff import sniff_raster
 from site_builder.settings import SiteSettings
 from site_builder.site import Site
@@ -61,16 +60,16 @@ class ImageStage:
         self.settings = settings
         self.use_directory_urls = use_directory_urls
         self.processor = processor
-        self.cache_dir = (settings.cache_dir or settings.project_dir / ".cache") / "images"
+        self.cache_dir = image_cache_dir(settings)
         self.probes = ProbeCache(self.cache_dir / "probes.json")
         self.pages: dict[str, PageImages] = {}
         self.assets: dict[str, AssetUse] = {}
         self.asset_problems = Diagnostics()
         """Theme assets that cannot be processed; reported with the photos' own failures."""
         self.attachments: frozenset[str] = frozenset()
-        self.pending: PendingJobs | None = None
-        self.jobs: list[Job] = []
-        self.cached = 0
+        self.unpublished: dict[str, PageImages] = {}
+        """Photos of articles with errors: decoded so that one run reports all, never published."""
+        self.batch: PhotoBatch | None = None
 
     def plan(self, site: Site, diagnostics: Diagnostics) -> None:
         """Collect and plan every photo of the published articles and hand-written pages.
@@ -78,12 +77,8 @@ class ImageStage:
         A photo inside the bundle of a withheld article (or one with errors) is an error wherever
         it is used (issue #8).
         """
-        owners = [owner_for_article(a) for a in site.published]
-        owners += hand_written_owners(self.settings.content_dir, [s.name for s in self.settings.sections],
-                                      self.settings.project_dir, self.use_directory_urls)
-        withheld = [(article, decision.describe()) for article, decision in site.withheld]
-        withheld += [(article, "内容有错误") for article in site.with_errors]
-        self.pages = collect_images(owners, self.settings.images, self.probes, diagnostics, withheld_bundles(withheld))
+        images = collect_site_images(site, self.probes, diagnostics, self.use_directory_urls)
+        self.pages, self.unpublished = images.pages, images.unpublished
         self.attachments = frozenset(a.src_uri for a in site.attachments)
         self.probes.save()
 
@@ -146,39 +141,23 @@ class ImageStage:
         return True
 
     def start(self) -> None:
-        """Submit the photos whose outputs are not in the cache yet (each photo once)."""
-        unique: dict[str, tuple[Path, ImagePlan]] = {}
-        for images in self.pages.values():
-            for use in images.uses():
-                unique.setdefault(use.plan.key, (use.path, use.plan))
-        for asset in self.assets.values():
-            unique.setdefault(asset.plan.key, (asset.path, asset.plan))
-        self.jobs = [
-            Job(str(path), plan, str(self.cache_dir), self.settings.images)
-            for path, plan in unique.values() if not is_cached(plan, self.cache_dir)
-        ]
-        self.cached = len(unique) - len(self.jobs)
-        self.pending = self.processor.submit(self.jobs)
+        """Submit the images whose outputs are not in the cache yet (each image once)."""
+        self.batch = start_batch(self._placements(), self.processor, self.settings)
 
     def finish(self, diagnostics: Diagnostics) -> None:
-        """Wait for the jobs; a photo that failed is reported at every place that uses it."""
-        if self.pending is None:
+        """Wait for the jobs; an image that failed is reported at every place that uses it."""
+        if self.batch is None:
             return
-        results = self.pending.wait(report_progress() if len(self.jobs) > 10 else None)
-        self.pending = None
-        failed = {r.key: r.error for r in results if r.error}
-        for images in self.pages.values():
-            for use in images.uses():
-                if use.plan.key in failed:
-                    diagnostics.error(images.owner.display_path, use.ref.line,
-                                      f"照片“{use.ref.src}”无法处理：{failed[use.plan.key]}",
-                                      "请用手机相册或画图软件重新导出这张照片")
-        for asset in self.assets.values():
-            if asset.plan.key in failed:
-                diagnostics.error(asset.display_path, 0, f"主题用到的这张图片无法处理：{failed[asset.plan.key]}",
-                                  "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）")
+        processed = finish_batch(self.batch, diagnostics)
         diagnostics.extend(self.asset_problems.sorted())
-        log.info(f"照片：处理 {len(results) - len(failed)} 张，沿用缓存 {self.cached} 张")
+        log.info(f"照片：处理 {processed} 张，沿用缓存 {self.batch.cached} 张")
+        self.batch = None
+
+    def _placements(self) -> list[Placement]:
+        """Photos of published pages, of articles with errors (checked, never placed), theme assets."""
+        assets = [Placement(asset.path, asset.plan, asset.display_path, 0, "主题用到的这张图片",
+                            "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）") for asset in self.assets.values()]
+        return photo_placements([*self.pages.values(), *self.unpublished.values()]) + assets
 
     def has_photos(self, src_uri: str) -> bool:
         images = self.pages.get(src_uri)

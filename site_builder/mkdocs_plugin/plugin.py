@@ -75,8 +75,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.search.close()
-        if self.images is not None and self.images.pending is not None:
-            self.images.pending = None
+        if self.images is not None:
+            self.images.batch = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -115,7 +115,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self._listings, self._overviews = relocate_files(files, self.site, config)
         self.images.plan(self.site, self.diagnostics)
         self._report_diagnostics()
-        self._abort_on_errors()
+        if self.diagnostics.errors and self.command == "build":
+            # Decode the photos all the same: one run lists every problem, as `check` does.
+            self.images.start()
+            self._finish_images()
         self.images.place(files, config)
         self.has_lightbox = self.images.add_lightbox(files, config)
         self.images.start()
@@ -197,12 +200,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # prints as text; Material's templates keep MkDocs' default and get pre-escaped titles.
         env.autoescape = _autoescape_site_builder_templates
         if self.images is not None:
-            late = Diagnostics()
-            self.images.finish(late)
-            for diagnostic in late:
-                log.error(diagnostic.format())
-            self.diagnostics.extend(late.sorted())
-            self._abort_on_errors()
+            self._finish_images()
         return env
 
     # Before the search plugin (priority 0) indexes the page: its segmentation must be in place.
@@ -250,6 +248,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for line in withheld_report(self.site.withheld):
             log.info(line)
         log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇")
+
+    def _finish_images(self) -> None:
+        """Wait for the photos, report those that failed, and stop a `build` that has errors."""
+        late = Diagnostics()
+        self.images.finish(late)
+        for diagnostic in late:
+            log.error(diagnostic.format())
+        self.diagnostics.extend(late.sorted())
+        self._abort_on_errors()
 
     def _abort_on_errors(self) -> None:
         """In `build`, any error stops before output is written; `serve` keeps previewing."""
