@@ -177,9 +177,9 @@ def test_ssh_target_refuses_a_foreign_folder_and_keeps_an_adopted_one(built, tmp
     for _ in range(3):
         rollback_rsync(Host(None), str(remote))
     assert site_tree(remote) == {"旧首页.html": "原来的网站".encode()}
+    link = tmp_path / "srv" / "other"
+    link.symlink_to(remote / "旧首页.html")
     with pytest.raises(DeployError, match="不是 site-builder"):
-        link = tmp_path / "srv" / "other"
-        link.symlink_to(remote / "旧首页.html")
         deploy_rsync(built / "site", files, digest, Host(None), str(link), adopt=True)
 
 

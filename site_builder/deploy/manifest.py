@@ -97,7 +97,8 @@ def read_build_stamp(site_dir: Path) -> dict | None:
 
 def upload_order(files: list[SiteFile]) -> list[SiteFile]:
     """Assets first, then HTML from the deepest (articles) up to listings and home, then feeds,
-    sitemap and search index: no published file ever points at one not uploaded yet."""
+    sitemap and search index. Only a rank: order.plan_upload follows the actual links, in this
+    order where they leave a choice."""
     def rank(file: SiteFile) -> tuple:
         stage = 0 if not file.is_page else 1 if file.path.endswith(".html") else 2
         return stage, -file.path.count("/"), file.path

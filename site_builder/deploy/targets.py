@@ -34,7 +34,8 @@ class Target:
 
 def is_address(text: str) -> bool:
     """Clearly a place rather than a name: a path (`/`, `./`, `~`, `.`), `s3://…` or `host:/path`."""
-    return "/" in text or text in (".", "..") or text.startswith("~") or bool(parse_ssh_target(text))
+    return ("/" in text or "\\" in text or text in (".", "..") or text.startswith("~")
+            or bool(parse_ssh_target(text)))
 
 
 def resolve_target(name_or_address: str, configured: dict) -> Target:
