@@ -25,10 +25,11 @@ check: $(STAMP)
 	$(BIN)/site-builder check
 
 # Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which
-# downloads a browser of its own). Installed here when missing and we may (root, as on CI).
+# downloads a browser of its own), with a Chinese font so screenshots show the text. Installed
+# here when missing and we may (root, as on CI).
 browser:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@if { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; } && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
 test: $(STAMP) browser

@@ -31,7 +31,7 @@ ALLOWED_TAGS = TEXT_TAGS | TABLE_TAGS | MEDIA_TAGS
 
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
-    "a": {"href", "name", "rel", "target", "download", "data-type", "data-gallery", "data-description"},
+    "a": {"href", "name", "rel", "target", "download", "data-gallery", "data-description"},
     "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding", "fetchpriority"},
     "source": {"src", "srcset", "sizes", "type", "media"},
     "video": {"src", "poster", "controls", "width", "height", "preload", "muted", "loop", "playsinline"},
