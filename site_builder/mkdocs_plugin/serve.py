@@ -22,12 +22,14 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 PLUGIN_NAME = "site_builder"
 LIVE_LINK = "live"
+MKDOCS_CONFIG_PREFIX = "MkDocs encountered an error parsing the configuration file:"
 
 
 class PortInUse(Exception):
@@ -124,6 +126,8 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         message = str(error).strip() or type(error).__name__
+        if isinstance(error, ConfigurationError):
+            message = f"配置文件 {config_file} 有误：" + message.removeprefix(MKDOCS_CONFIG_PREFIX).strip()
         log.error(f"预览没有更新：{message}。改正后保存即可，预览中仍是上一次成功生成的网站")
         return [message, *_content_problems(config)]
     _switch(builds / LIVE_LINK, staging)
