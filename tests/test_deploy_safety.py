@@ -215,13 +215,19 @@ sys.exit(main(["deploy", sys.argv[1]]))
 """
 
 
-def test_a_deploy_killed_with_sigkill_is_cleaned_up_by_the_next_one(built, tmp_path, capsys):
-    target = tmp_path / "www" / "site"
+def deploy_then_change_an_article(built: Path, target: Path, capsys) -> dict[str, bytes]:
+    """Deploy the built site to `target`, then edit one article and build again; returns the deployed tree."""
     assert run_cli(["deploy", str(target)], capsys)[0] == 0
-    first = site_tree(target)
+    deployed = site_tree(target)
     page = built / "content/news/2024-06-01-b.md"
     page.write_text(page.read_text(encoding="utf-8").replace("正文第一段", "正文改过的第一段"), encoding="utf-8")
     assert run_cli(["build"], capsys)[0] == 0
+    return deployed
+
+
+def test_a_deploy_killed_with_sigkill_is_cleaned_up_by_the_next_one(built, tmp_path, capsys):
+    target = tmp_path / "www" / "site"
+    first = deploy_then_change_an_article(built, target, capsys)
     killed = subprocess.run([sys.executable, "-c", KILLED_DEPLOY, str(target)], cwd=built, capture_output=True,
                             env={**os.environ, "PYTHONPATH": str(REPO)})
     assert killed.returncode == -9
@@ -263,11 +269,7 @@ def test_ssh_target_cleans_what_an_interrupted_deploy_left(built, tmp_path):
 
 def test_ctrl_c_during_a_folder_deploy_leaves_the_old_site_and_no_staging_folder(built, tmp_path, capsys, monkeypatch):
     target = tmp_path / "www" / "site"
-    assert run_cli(["deploy", str(target)], capsys)[0] == 0
-    first = site_tree(target)
-    page = built / "content/news/2024-06-01-b.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("正文第一段", "正文改过的第一段"), encoding="utf-8")
-    assert run_cli(["build"], capsys)[0] == 0
+    first = deploy_then_change_an_article(built, target, capsys)
     real = shutil.copyfile
     copied = []
 

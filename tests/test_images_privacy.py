@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin, TiffImagePlugin
 
-from site_builder.images.plan import plan_image
-from site_builder.images.probe import probe_image
-from site_builder.images.process import decode, output_path, write_variants
+from site_builder.images.process import output_path
 from site_builder.images.sniff import raster_format
 from site_builder.settings import ImageSettings
 from tests.conftest import run_cli, write_tree
+from tests.test_images import publish
 from tests.images_fixtures import make_card, phone_exif, phone_jpeg
 
 COMMENT = b"COM-MARKER-8f1c"
@@ -90,15 +89,6 @@ def png_chunks(data: bytes) -> list[bytes]:
         kinds.append(data[position + 4:position + 8])
         position += 12 + length
     return kinds
-
-
-def publish(tmp_path: Path, data: bytes, name: str, settings: ImageSettings):
-    source = tmp_path / name
-    source.write_bytes(data)
-    plan = plan_image(probe_image(source), settings)
-    out = tmp_path / "cache"
-    write_variants(decode(source, plan, settings.max_pixels), plan, out, settings)
-    return plan, out
 
 
 def assert_only_copyright(image: Image.Image) -> None:
