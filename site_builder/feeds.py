@@ -8,12 +8,24 @@ link is added last, `updated`/`lastBuildDate` come from the newest entry, never 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
-from site_builder.text import strip_control_chars
+from site_builder.content.model import Article
+from site_builder.images.collect import PageImages
+from site_builder.images.process import output_path
+from site_builder.text import html_for_feed, strip_control_chars
+
+if TYPE_CHECKING:
+    from site_builder.site import Site
+    from site_builder.summaries import Summaries
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
 
 GENERATOR = "site_builder"
 
@@ -114,7 +126,8 @@ class FeedPlan:
     folder: str
     """Site-relative folder: "" for the site, `news/` for a section, `units/<slug>/` for a unit."""
     title: str
-    articles: tuple  # tuple[Article, ...], newest first
+    articles: tuple[Article, ...]
+    """Newest first."""
 
     @property
     def rss_path(self) -> str:
@@ -125,9 +138,11 @@ class FeedPlan:
         return f"{self.folder}atom.xml"
 
 
-def plan_feeds(site) -> list[FeedPlan]:
+def plan_feeds(site: Site) -> list[FeedPlan]:
     """The site feed, one per section, and (when configured) one per unit; newest first."""
     settings = site.settings
+    if not settings.site_url:
+        return []  # feeds need absolute addresses
     limit = settings.feeds.limit
     plans = [FeedPlan("", settings.site_name, site.published[:limit])]
     for section in settings.sections:
@@ -137,3 +152,96 @@ def plan_feeds(site) -> list[FeedPlan]:
         for term in site.listings.terms.get("unit", ()):
             plans.append(FeedPlan(term.url, f"{settings.site_name} · {term.name}", term.articles[:limit]))
     return plans
+
+
+def feed_links(site: Site, section: str | None) -> list[dict[str, str]]:
+    """Autodiscovery links for a page: the site's feeds and, on a section's pages, the section's."""
+    if not site.settings.site_url:
+        return []
+    links = [{"title": site.settings.site_name, "rss": "feed.xml", "atom": "atom.xml"}]
+    match = site.settings.section(section) if section else None
+    if match is not None:
+        links.append({"title": f"{site.settings.site_name} · {match.title}",
+                      "rss": f"{match.name}/feed.xml", "atom": f"{match.name}/atom.xml"})
+    return links
+
+
+def feed_directory(site: Site, plans: list[FeedPlan]) -> list[dict[str, str]]:
+    """Every feed of the site with its label and absolute addresses, for the 订阅 page."""
+    base = site.settings.site_url
+    labels = {"": "全部文章"} | {f"{s.name}/": s.title for s in site.settings.sections}
+    for term in site.listings.terms.get("unit", ()):
+        labels.setdefault(term.url, term.name)
+    return [{"label": labels.get(plan.folder, plan.title), "rss": base + plan.rss_path, "atom": base + plan.atom_path}
+            for plan in plans]
+
+
+class FeedWriter:
+    """Writes the planned feeds after the build: entries from the model, article HTML as rendered.
+
+    Runs when every article page has been rendered and every photo processed, so that full-text
+    entries use each article's HTML (rendered once, for its own page, and made absolute here) and
+    enclosure lengths are the real sizes of the published files.
+    """
+
+    def __init__(self, site: Site, plans: list[FeedPlan], images: dict[str, PageImages], image_cache: Path,
+                 summaries: Summaries) -> None:
+        self.site = site
+        self.plans = plans
+        self.images = images
+        self.image_cache = image_cache
+        self.summaries = summaries
+        self.html: dict[str, str] = {}
+        """Article URL → its rendered HTML, kept only for articles that are in some feed."""
+        self.wanted = {a.url for plan in plans for a in plan.articles}
+
+    def keep_html(self, article: Article, html: str) -> None:
+        """Remember an article's HTML if some feed carries it in full."""
+        if article.url in self.wanted and self.site.settings.feeds.full_content:
+            self.html[article.url] = html
+
+    def write(self, site_dir: Path) -> None:
+        """Write every planned feed pair; a path written twice is a bug, not a silent overwrite."""
+        base = self.site.settings.site_url
+        written: set[str] = set()
+        for plan in self.plans:
+            spec = FeedSpec(
+                title=plan.title,
+                description=self.site.settings.site_description or plan.title,
+                site_url=base + plan.folder,
+                rss_url=base + plan.rss_path,
+                atom_url=base + plan.atom_path,
+                author=self.site.settings.site_name,
+            )
+            rss, atom = render_feeds(spec, [self._entry(article) for article in plan.articles])
+            for path, data in ((plan.rss_path, rss), (plan.atom_path, atom)):
+                if path in written:
+                    raise RuntimeError(f"feed {path} would be written twice")
+                written.add(path)
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        if self.plans:
+            log.info(f"订阅：写出 {len(written)} 个文件（RSS 与 Atom）")
+
+    def _entry(self, article: Article) -> FeedEntry:
+        page_url = self.site.settings.site_url + article.url
+        return FeedEntry(
+            url=page_url,
+            title=article.title,
+            published=article.date,
+            updated=article.date,
+            author=article.author,
+            categories=tuple(dict.fromkeys(([article.category] if article.category else []) + list(article.tags))),
+            summary_html=self.summaries.html(article),
+            content_html=html_for_feed(self.html.get(article.url, ""), page_url),
+            enclosure=self._enclosure(article),
+        )
+
+    def _enclosure(self, article: Article) -> Enclosure | None:
+        images = self.images.get(article.source.src_uri)
+        if images is None or images.cover is None:
+            return None
+        variant = images.cover.plan.fallback_for(960)
+        size = output_path(self.image_cache, variant).stat().st_size
+        return Enclosure(self.site.settings.site_url + images.owner.dest_dir + variant.name, size, variant.mime_type)

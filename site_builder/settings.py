@@ -72,6 +72,8 @@ class SiteSettings:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     site_name: str = ""
     site_description: str = ""
+    use_directory_urls: bool = True
+    """`about.md` → `about/` (True) or `about.html`: how hand-written pages get their URLs."""
 
     def section(self, name: str) -> SectionSettings | None:
         return next((s for s in self.sections if s.name == name), None)

@@ -13,7 +13,7 @@ from pathlib import Path
 from site_builder.content.articles import load_article
 from site_builder.content.links import Attachment, collect_attachments
 from site_builder.content.model import Article
-from site_builder.content.scan import scan_sections
+from site_builder.content.scan import HandWrittenPage, scan_hand_written_pages, scan_sections
 from site_builder.diagnostics import Diagnostics
 from site_builder.listings import Listings, build_listings
 from site_builder.publish import Decision, decide
@@ -36,6 +36,8 @@ class Site:
     listings: Listings
     attachments: tuple[Attachment, ...] = ()
     """Files the published articles link to, published beside them."""
+    hand_written: tuple[HandWrittenPage, ...] = ()
+    """Markdown pages outside the sections (the home page, about.md…)."""
 
     def article_by_src_uri(self) -> dict[str, Article]:
         return {a.source.src_uri: a for a in self.published}
@@ -71,4 +73,5 @@ def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -
         section_intros=scan.section_intros,
         listings=build_listings(published, settings),
         attachments=collect_attachments(tuple(published), settings.content_dir, diagnostics),
+        hand_written=scan_hand_written_pages(settings),
     )

@@ -12,7 +12,6 @@ XML_ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 MORE_MARKER = "<!-- more -->"
 
 
@@ -29,19 +28,6 @@ def escape(text: str) -> str:
 def plain_text(fragment: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed (for descriptions and search)."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
-
-
-def summary_html(content_html: str) -> str:
-    """The article's teaser: the HTML before `<!-- more -->`, else its first paragraph.
-
-    Takes the article's rendered HTML so each article is rendered once and its teaser reused in
-    every listing and feed (the blog plugin re-renders per view: ARCHITECTURE pitfall 14).
-    """
-    head, marker, _ = content_html.partition(MORE_MARKER)
-    if marker:
-        return head.strip()
-    match = _FIRST_PARAGRAPH.search(content_html)
-    return match.group(0) if match else ""
 
 
 def truncate(text: str, length: int) -> str:

@@ -77,3 +77,21 @@ def unique_slugs(names: list[str]) -> dict[str, str]:
         used.add(slug)
         slugs[name] = slug
     return slugs
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """`url` (site-relative) as a link from the page at `page_url` (site-relative, `a/b/` or `a/b.html`).
+
+    The same rule as MkDocs' `get_relative_url`, written here because the core never imports the
+    engine: templates and feeds need page-relative links for photos whatever engine renders them.
+    """
+    folder = page_url.rsplit("/", 1)[0] if "." in page_url.rsplit("/", 1)[-1] else page_url
+    here = [part for part in folder.split("/") if part not in ("", ".")]
+    there = [part for part in url.split("/") if part not in ("", ".")]
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative

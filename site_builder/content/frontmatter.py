@@ -129,3 +129,17 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
         if problem.startswith(english):
             return chinese
     return problem or "无法解析"
+
+
+def read_page_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """(front matter, body) of a hand-written page, where front matter is optional.
+
+    Hand-written pages (about.md, the home page) are not articles: without front matter, or with
+    front matter that cannot be read, the whole text is the body, as MkDocs treats it.
+    """
+    if not text.lstrip("\ufeff").startswith(FENCE):
+        return {}, text
+    front = parse_front_matter(text, "", Diagnostics())
+    if front is None:
+        return {}, text
+    return dict(front.values), front.body

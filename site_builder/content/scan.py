@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from site_builder.content.model import SourceFile
 from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.settings import SiteSettings
 
+SKIPPED_FOLDERS = ("templates",)
+"""Top-level folders of content/ that hold no pages: MkDocs never publishes `templates/`, where
+`site-builder new` keeps its per-section templates."""
 ARTICLE_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -25,6 +28,27 @@ class ScanResult:
     articles: tuple[SourceFile, ...]
     section_intros: dict[str, Path]
     """Hand-written `content/<section>/index.md` files, by section name."""
+
+
+@dataclass(frozen=True)
+class HandWrittenPage:
+    """A Markdown page outside the sections (index.md, about.md…): published as written."""
+
+    path: Path
+    src_uri: str
+    display_path: str
+    url: str
+    """Site-relative URL by MkDocs' rules: `about.md` → `about/`, `a/index.md` → `a/`."""
+    text: str
+    """The whole file, front matter included (line numbers count from its first line)."""
+
+    @property
+    def folder_url(self) -> str:
+        """The output folder of the page (where photos it uses are published)."""
+        if self.url.endswith("/"):
+            return self.url
+        folder = self.url.rpartition("/")[0]
+        return f"{folder}/" if folder else ""
 
 
 def is_inside(path: Path, folder: Path) -> bool:
@@ -94,3 +118,30 @@ def _classify(path: Path, section: str, settings: SiteSettings, diagnostics: Dia
         date_part=match.group(1),
         name_part=match.group(2),
     )
+
+
+def scan_hand_written_pages(settings: SiteSettings) -> tuple[HandWrittenPage, ...]:
+    """Every Markdown page of content/ outside the sections, `templates/` and hidden folders."""
+    root = settings.content_dir
+    skipped = {*(s.name for s in settings.sections), *SKIPPED_FOLDERS}
+    pages = []
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in skipped or any(part.startswith(".") for part in relative.parts):
+            continue
+        if not is_inside(path, root):
+            continue  # a symlink out of content/ is never read (the adapter warns about it)
+        src_uri = relative.as_posix()
+        pages.append(HandWrittenPage(path, src_uri, display_path(path, settings.project_dir),
+                                     page_url(src_uri, settings.use_directory_urls),
+                                     path.read_text(encoding="utf-8-sig", errors="replace")))
+    return tuple(pages)
+
+
+def page_url(src_uri: str, use_directory_urls: bool = True) -> str:
+    """URL of a hand-written page, by MkDocs' rules: `about.md` → `about/`, `a/index.md` → `a/`."""
+    path = PurePosixPath(src_uri)
+    parent = "" if str(path.parent) == "." else f"{path.parent}/"
+    if path.stem in ("index", "README"):
+        return parent
+    return f"{parent}{path.stem}/" if use_directory_urls else f"{parent}{path.stem}.html"

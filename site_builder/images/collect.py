@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from site_builder.content.model import Article, PhotoRef
 from site_builder.content.paths import is_external, resolve_local
-from site_builder.diagnostics import Diagnostics, display_path
+from site_builder.content.scan import HandWrittenPage
+from site_builder.diagnostics import Diagnostics
 from site_builder.images.plan import ImagePlan, plan_image
 from site_builder.images.probe import ProbeCache, ProbeError
 from site_builder.settings import ImageSettings
@@ -84,33 +85,10 @@ def owner_for_article(article: Article) -> ImageOwner:
     )
 
 
-def hand_written_owners(content_dir: Path, section_names: list[str], project_dir: Path,
-                        use_directory_urls: bool = True) -> list[ImageOwner]:
-    """Markdown pages outside the sections (about.md …) as image owners.
-
-    `templates/` is skipped: MkDocs never publishes a top-level templates folder, which is where
-    `site-builder new` looks for per-section templates.
-    """
-    owners = []
-    skipped = {*section_names, "templates"}
-    for path in sorted(content_dir.rglob("*.md")):
-        rel = path.relative_to(content_dir)
-        if rel.parts[0] in skipped or any(part.startswith(".") for part in rel.parts):
-            continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        owners.append(ImageOwner(
-            key=rel.as_posix(), folder=path.parent, display_path=display_path(path, project_dir),
-            dest_dir=_page_dest_dir(rel, use_directory_urls), inline=inline_refs(text, 1),
-        ))
-    return owners
-
-
-def _page_dest_dir(rel: Path, use_directory_urls: bool) -> str:
-    """Output folder URL of a Markdown page, following MkDocs' rules for index and README."""
-    parent = "" if rel.parent == Path(".") else rel.parent.as_posix() + "/"
-    if rel.stem in ("index", "README") or not use_directory_urls:
-        return parent
-    return f"{parent}{rel.stem}/"
+def owner_for_page(page: HandWrittenPage) -> ImageOwner:
+    """The photos a hand-written page uses (inline only: it has no gallery or cover)."""
+    return ImageOwner(key=page.src_uri, folder=page.path.parent, display_path=page.display_path,
+                      dest_dir=page.folder_url, inline=inline_refs(page.text, 1))
 
 
 def withheld_bundles(withheld: Iterable[tuple[Article, str]]) -> dict[Path, str]:
@@ -190,14 +168,11 @@ class SiteImages:
     """Articles with errors: their photos are decoded so that one run reports every problem."""
 
 
-def collect_site_images(site: Site, probes: ProbeCache, diagnostics: Diagnostics,
-                        use_directory_urls: bool = True) -> SiteImages:
+def collect_site_images(site: Site, probes: ProbeCache, diagnostics: Diagnostics) -> SiteImages:
     """The photos `build` publishes and `check` verifies; a withheld article's photo is an error
     wherever another page uses it."""
     settings = site.settings
-    owners = [owner_for_article(a) for a in site.published]
-    owners += hand_written_owners(settings.content_dir, [s.name for s in settings.sections],
-                                  settings.project_dir, use_directory_urls)
+    owners = [owner_for_article(a) for a in site.published] + [owner_for_page(p) for p in site.hand_written]
     withheld = [(article, decision.describe()) for article, decision in site.withheld]
     with_errors = [(article, "内容有错误") for article in site.with_errors]
     pages = collect_images(owners, settings.images, probes, diagnostics, withheld_bundles(withheld + with_errors))

@@ -86,6 +86,7 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         ),
         site_name=config.site_name,
         site_description=config.site_description or "",
+        use_directory_urls=config.use_directory_urls,
     )
 
 

@@ -1,9 +1,9 @@
-"""Map the content model onto MkDocs `Files`: relocated articles, generated listings, removals.
+"""Map the page registry onto MkDocs `Files`: relocated articles, generated pages, removals.
 
 MkDocs would publish every file of `docs_dir` (ARCHITECTURE pitfall 3): original photos with GPS,
 the photos and pages of drafts, anything a symlink points to. Here the set of files to publish is
-rebuilt from the model: a file under a section is published only because a published article is it
-or uses it.
+rebuilt from the core's model: a file under a section is published only because the registry has
+a page for it or a published article links to it as an attachment.
 """
 
 from __future__ import annotations
@@ -15,83 +15,50 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from site_builder.content.links import Attachment
 from site_builder.content.scan import is_inside
-from site_builder.listings import ListingPage, Overview
-from site_builder.site import Site
+from site_builder.pages import PageRegistry, PageSpec
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
-HOME_SRC_URI = "index.md"
-SUBSCRIBE_SRC_URI = "subscribe/index.md"
+INCLUSION = {"top": InclusionLevel.INCLUDED, "engine": InclusionLevel.INCLUDED, "hidden": InclusionLevel.NOT_IN_NAV}
 
 
-def listing_src_uri(url: str) -> str:
-    """Source path of a generated page at `url` (`tags/x/` → `tags/x/index.md`)."""
-    return f"{url}index.md"
-
-
-def relocate_files(files: Files, site: Site, config: MkDocsConfig) -> tuple[dict[str, ListingPage], dict[str, Overview]]:
-    """Rewrite `files` in place to hold exactly what the site publishes.
-
-    Returns the generated listing pages and overviews by their src_uri, so that the plugin can
-    recognise them when MkDocs renders them.
-    """
+def select_published_files(files: Files, registry: PageRegistry, attachments: tuple[Attachment, ...],
+                           config: MkDocsConfig) -> None:
+    """Rewrite `files` in place to hold exactly the registry's pages, attachments and other files."""
     docs_dir = Path(config.docs_dir)
     _remove_escaping_files(files, docs_dir)
-
-    section_prefixes = tuple(f"{s.name}/" for s in site.settings.sections)
-    published = site.article_by_src_uri()
-    attachments = {a.src_uri: a for a in site.attachments}
+    section_prefixes = tuple(f"{name}/" for name in registry.section_folders)
+    published_attachments = {a.src_uri: a for a in attachments}
+    # In the order MkDocs found the files (the sitemap and search index follow it).
     for file in list(files):
         if not file.src_uri.startswith(section_prefixes):
             continue
         files.remove(file)
-        article = published.get(file.src_uri)
-        if article is not None:
-            files.append(File(
-                file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
-                dest_uri=f"{article.url}index.html", inclusion=InclusionLevel.NOT_IN_NAV,
-            ))
-        elif attachment := attachments.get(file.src_uri):
-            files.append(File(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls,
-                              dest_uri=attachment.dest_uri))
-        elif file.src_uri in {f"{name}/index.md" for name in site.section_intros}:
-            files.append(file)
-
-    listing_pages: dict[str, ListingPage] = {}
-    for page in site.listings.pages:
-        src_uri = listing_src_uri(page.url)
-        is_section_front = page.kind == "section" and page.number == 1
-        listing_pages[src_uri] = page
-        if is_section_front and page.key in site.section_intros:
-            continue  # the author's own index.md carries the listing
-        _add_generated(files, config, src_uri, InclusionLevel.INCLUDED if is_section_front else InclusionLevel.NOT_IN_NAV)
-
-    overviews: dict[str, Overview] = {}
-    for overview in site.listings.overviews:
-        src_uri = listing_src_uri(overview.url)
-        overviews[src_uri] = overview
-        _add_generated(files, config, src_uri, InclusionLevel.NOT_IN_NAV)
-
-    if files.get_file_from_path(HOME_SRC_URI) is None:
-        _add_generated(files, config, HOME_SRC_URI, InclusionLevel.INCLUDED)
-    if site.settings.site_url:
-        _add_generated(files, config, SUBSCRIBE_SRC_URI, InclusionLevel.NOT_IN_NAV)
-        files.append(File.generated(config, "robots.txt", content=robots_txt(site.settings.site_url)))
-    return listing_pages, overviews
+        if spec := registry.get(file.src_uri):
+            files.append(_moved(file, spec.dest_uri, INCLUSION[spec.nav]))
+        elif attachment := published_attachments.get(file.src_uri):
+            files.append(_moved(file, attachment.dest_uri, InclusionLevel.INCLUDED))
+    for spec in registry:
+        _place(files, config, spec)
+    for path, text in registry.files.items():
+        files.append(File.generated(config, path, content=text))
 
 
-def robots_txt(site_url: str) -> str:
-    """Everything may be crawled; the sitemap lists exactly the published pages."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}sitemap.xml\n"
+def _place(files: Files, config: MkDocsConfig, spec: PageSpec) -> None:
+    inclusion = INCLUSION[spec.nav]
+    existing = files.get_file_from_path(spec.src_uri)
+    if spec.source is None:
+        files.append(File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+    elif existing is not None and (existing.dest_uri != spec.dest_uri or existing.inclusion != inclusion):
+        files.remove(existing)
+        files.append(_moved(existing, spec.dest_uri, inclusion))
 
 
-def _add_generated(files: Files, config: MkDocsConfig, src_uri: str, inclusion: InclusionLevel) -> None:
-    existing = files.get_file_from_path(src_uri)
-    if existing is not None:
-        log.warning(f"content/{src_uri}: 这个手写页面与自动生成的列表页同名，已用手写页面")
-        return
-    files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+def _moved(file: File, dest_uri: str, inclusion: InclusionLevel) -> File:
+    return File(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, dest_uri=dest_uri,
+                inclusion=inclusion)
 
 
 def _remove_escaping_files(files: Files, docs_dir: Path) -> None:

@@ -77,7 +77,7 @@ class ImageStage:
         A photo inside the bundle of a withheld article (or one with errors) is an error wherever
         it is used (issue #8).
         """
-        images = collect_site_images(site, self.probes, diagnostics, self.use_directory_urls)
+        images = collect_site_images(site, self.probes, diagnostics)
         self.pages, self.unpublished = images.pages, images.unpublished
         self.attachments = frozenset(a.src_uri for a in site.attachments)
         self.probes.save()

@@ -5,7 +5,6 @@ Event order and why each step sits where it does: ARCHITECTURE.md §1.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from pathlib import Path
@@ -21,24 +20,25 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.images.markdown import PictureExtension
 from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
-from site_builder.mkdocs_plugin.context import TemplateData, zh_date
-from site_builder.mkdocs_plugin.feeds import FeedStage, feed_links
-from site_builder.mkdocs_plugin.files import HOME_SRC_URI, SUBSCRIBE_SRC_URI, listing_src_uri, relocate_files
+from site_builder.feeds import FeedWriter, plan_feeds
+from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
 from site_builder.publish import publication_time, withheld_report
 from site_builder.sanitize import SanitizeExtension
 from site_builder.settings import SettingsError
+from site_builder.pages import PageRegistry, build_registry
 from site_builder.site import Site, load_site
+from site_builder.summaries import Summaries
+from site_builder.template_data import TemplateData, zh_date
+from site_builder.text import escape, strip_control_chars
 from site_builder.workers import WorkerPool
-from site_builder.text import escape, plain_text, strip_control_chars, summary_html, truncate
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = "assets/site_builder/site.css"
 WORKERS_VARIABLE = "SITE_BUILDER_WORKERS"
-DESCRIPTION_LENGTH = 120
 
 
 class ContentErrors(PluginError):
@@ -52,9 +52,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.diagnostics = Diagnostics()
         self.site: Site | None = None
         self.data: TemplateData | None = None
-        self._articles = {}
-        self._listings = {}
-        self._overviews = {}
+        self.registry = PageRegistry()
         self.pool = WorkerPool()
         """Shared by the image jobs; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
         self.processor = ImageProcessor(self.pool)
@@ -112,7 +110,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         now = publication_time(self.settings.timezone, os.environ)
         self.search.spill(self.images.cache_dir.parent / "search")
         self.site = load_site(self.settings, now, self.diagnostics)
-        self._listings, self._overviews = relocate_files(files, self.site, config)
+        feed_plans = plan_feeds(self.site)
+        self.registry = build_registry(self.site, feed_plans, self.diagnostics)
+        select_published_files(files, self.registry, self.site.attachments, config)
         self.images.plan(self.site, self.diagnostics)
         self._report_diagnostics()
         if self.diagnostics.errors and self.command == "build":
@@ -122,10 +122,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.images.place(files, config)
         self.has_lightbox = self.images.add_lightbox(files, config)
         self.images.start()
-        self.feeds = FeedStage(self.site, self.images.pages, self.images.cache_dir)
-        self.data = TemplateData(self.site, self.images.pages, ImageStage.url_resolver)
-        self.data.feed_plans = self.feeds.plans
-        self._articles = self.site.article_by_src_uri()
+        summaries = Summaries()
+        self.feeds = FeedWriter(self.site, feed_plans, self.images.pages, self.images.cache_dir, summaries)
+        self.data = TemplateData(self.site, self.images.pages, summaries)
         return files
 
     # After other plugins' nav edits (priority -50, like Material's blog plugin).
@@ -133,63 +132,41 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if not self.config.enabled or self.site is None:
             return None
-        section_fronts = {
-            s.name: files.get_file_from_path(listing_src_uri(f"{s.name}/")) for s in self.settings.sections
-        }
-        for src_uri, article in self._articles.items():
-            front = section_fronts.get(article.section)
-            page = files.get_file_from_path(src_uri).page
-            if front is not None and front.page is not None and page is not None:
-                page.parent = front.page
+        for spec in self.registry:
+            page, parent = _page(files, spec.src_uri), _page(files, spec.parent)
+            if page is not None and parent is not None:
+                page.parent = parent
         if config.nav is None:
-            return _ordered_nav(nav, files, [f for f in section_fronts.values() if f is not None])
+            return _ordered_nav(nav, [_page(files, spec.src_uri) for spec in self.registry if spec.nav == "top"])
         return None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if not self.config.enabled or self.site is None:
+        spec = self.registry.get(page.file.src_uri)
+        if spec is None:
             return None
-        src_uri = page.file.src_uri
-        self.pictures.current = self.images.current_page(src_uri, page.url)
-        if article := self._articles.get(src_uri):
-            page.meta = {**article.extra, "title": escape(article.title), "template": "site_builder/article.html"}
-            if article.author:
-                page.meta["author"] = escape(article.author)
-            page.update_date = article.date.date().isoformat()
-            return article.body
-        if listing := self._listings.get(src_uri):
-            page.meta.update(title=escape(_listing_title(listing)), template="site_builder/listing.html")
-            if listing.kind != "section" or listing.number > 1:
-                page.meta["search"] = {"exclude": True}
-            page.update_date = self._newest_date(listing.articles)
-            return strip_control_chars(markdown) if listing.number == 1 else ""
-        if overview := self._overviews.get(src_uri):
-            page.meta.update(title=escape(overview.title), template="site_builder/overview.html",
-                             search={"exclude": True})
-            page.update_date = self._newest_date(self.site.published)
-            return ""
-        if src_uri == SUBSCRIBE_SRC_URI:
-            page.meta.update(title="订阅本站", template="site_builder/subscribe.html", search={"exclude": True})
-            return ""
-        if src_uri == HOME_SRC_URI:
-            page.meta.setdefault("template", "site_builder/home.html")
-            page.meta["title"] = escape(str(page.meta.get("title") or config.site_name))
-            page.update_date = self._newest_date(self.site.published)
-        return None
-
-    @staticmethod
-    def _newest_date(articles) -> str:
-        """Sitemap lastmod of a listing: its newest article's date (deterministic, unlike the clock)."""
-        return articles[0].date.date().isoformat() if articles else ""
+        self.pictures.current = self.images.current_page(spec.src_uri, page.url)
+        if spec.meta is not None:
+            page.meta = dict(spec.meta)
+        # Material prints these raw: they are escaped once here, for its templates only.
+        page.meta["title"] = escape(spec.title)
+        for key in ("author", "description"):
+            if isinstance(page.meta.get(key), str):
+                page.meta[key] = escape(page.meta[key])
+        if spec.template:
+            page.meta["template"] = spec.template
+        if not spec.in_search:
+            page.meta["search"] = {"exclude": True}
+        page.update_date = spec.updated or page.update_date
+        return spec.markdown if spec.markdown is not None else strip_control_chars(markdown)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.site is None:
+        spec = self.registry.get(page.file.src_uri)
+        if spec is None:
             return None
         self.search.submit(page, html)
-        if article := self._articles.get(page.file.src_uri):
-            summary = f"<p>{escape(article.summary)}</p>" if article.summary else summary_html(html)
-            self.data.summaries[article.url] = summary
-            self.feeds.keep_html(article, html)
-            page.meta["description"] = escape(truncate(plain_text(summary), DESCRIPTION_LENGTH))
+        page.meta["description"] = escape(self.data.description(spec))
+        if spec.article is not None:
+            self.feeds.keep_html(spec.article, html)
         return None
 
     # Variant files must exist before MkDocs copies static files, right after this event.
@@ -206,35 +183,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     # Before the search plugin (priority 0) indexes the page: its segmentation must be in place.
     @event_priority(50)
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict | None:
-        if self.site is None:
+        spec = self.registry.get(page.file.src_uri)
+        if spec is None:
             return None
         self.search.prepare(page)
-        context.update(self.data.common_context())
-        src_uri = page.file.src_uri
-        article, section = self._articles.get(src_uri), None
-        if article is not None:
-            context.update(self.data.article_context(article))
-            section = article.section
-        elif listing := self._listings.get(src_uri):
-            context.update(self.data.listing_context(listing))
-            section = listing.key if listing.kind == "section" else None
-        elif overview := self._overviews.get(src_uri):
-            context.update(self.data.overview_context(overview))
-        elif src_uri == HOME_SRC_URI:
-            context.update(self.data.home_context())
-        elif src_uri == SUBSCRIBE_SRC_URI:
-            context["sb_all_feeds"] = self.data.all_feeds()
-        context["sb_feed_links"] = feed_links(self.site, section)
-        context["sb_lightbox"] = self.has_lightbox and self.images.has_photos(src_uri)
-        title = article.title if article is not None else html.unescape(page.title or config.site_name)
-        description = html.unescape(page.meta.get("description") or config.site_description or "")
-        context["sb_share"] = self.data.share_card(article, title, description, page.url)
+        context.update(self.data.context(spec))
+        context["sb_lightbox"] = self.has_lightbox and context["sb_lightbox"]
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # The page is written next and nothing reads its HTML afterwards (listings use the
-        # summaries, the search plugin has indexed it): freeing it keeps memory flat per article.
-        if page.file.src_uri in self._articles:
+        # teasers, the search plugin has indexed it): freeing it keeps memory flat per article.
+        spec = self.registry.get(page.file.src_uri)
+        if spec is not None and spec.article is not None:
             page.content = ""
         return None
 
@@ -244,7 +205,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.site is None:
             return
         self.search.finish(config.site_dir)
-        self.feeds.write(Path(config.site_dir), self.data.summaries)
+        self.feeds.write(Path(config.site_dir))
         for line in withheld_report(self.site.withheld):
             log.info(line)
         log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇")
@@ -273,22 +234,23 @@ def _autoescape_site_builder_templates(name: str | None) -> bool:
     return bool(name) and name.startswith("site_builder/")
 
 
-def _listing_title(listing) -> str:
-    return listing.title if listing.number == 1 else f"{listing.title}（第 {listing.number} 页）"
+def _page(files: Files, src_uri: str | None) -> Page | None:
+    file = files.get_file_from_path(src_uri) if src_uri else None
+    return file.page if file is not None else None
 
 
-def _ordered_nav(nav: Navigation, files: Files, section_fronts: list) -> Navigation:
-    """Home first, then the sections in config order, then hand-written pages.
+def _ordered_nav(nav: Navigation, top_pages: list[Page | None]) -> Navigation:
+    """The registry's top pages first, in its order (home, then the sections in config order),
+    then what MkDocs found itself (hand-written pages).
 
     MkDocs' auto-nav would name section folders by their English folder names and sort them
     alphabetically; sections are single pages here, since their articles are not in the nav.
     """
-    home = files.get_file_from_path(HOME_SRC_URI)
-    front_pages = [f.page for f in section_fronts if f.page is not None]
-    special = {id(p) for p in front_pages} | ({id(home.page)} if home and home.page else set())
+    first = [page for page in top_pages if page is not None]
+    special = {id(page) for page in first}
     rest = [item for item in nav.items if not _holds_only(item, special)]
-    items = ([home.page] if home and home.page else []) + front_pages + rest
-    for page in front_pages:
+    items = first + rest
+    for page in first:
         page.parent = None
     pages = [item for item in _walk(items) if isinstance(item, Page)]
     for previous, current in zip([None, *pages], pages):
