@@ -16,11 +16,11 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
-from site_builder.build import BuildFailed, build_site, load_site_config
+from site_builder.mkdocs_plugin.build import build_site, load_project
+from site_builder.project import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, BuildFailed
 from site_builder.diagnostics import Diagnostics
 from site_builder.publish import publication_time, withheld_report
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, what shells report for a program stopped with Ctrl-C."""
 
@@ -141,13 +141,13 @@ def _interrupt_on_sigterm():
 
 def _build(args) -> int:
     overrides = {"strict": True} if args.strict else {}
-    config, settings = load_site_config(args.config_file, **overrides)
-    if args.strict and not config.site_url:
+    project = load_project(args.config_file, **overrides)
+    if args.strict and not project.settings.site_url:
         print(f"{args.config_file}: 错误: 没有设置 site_url。订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
               "请加一行 site_url: https://…/", file=sys.stderr)
         return EXIT_USAGE
-    site_dir = Path(args.site_dir) if args.site_dir else Path(config.site_dir)
-    build_site(config, site_dir, settings)
+    site_dir = Path(args.site_dir) if args.site_dir else project.site_dir
+    build_site(project, site_dir)
     print(f"网站已生成：{site_dir.resolve()}", file=sys.stderr)
     return EXIT_OK
 
@@ -155,7 +155,7 @@ def _build(args) -> int:
 def _check(args) -> int:
     from site_builder.check import check_site
 
-    _, settings = load_site_config(args.config_file)
+    settings = load_project(args.config_file).settings
     diagnostics = Diagnostics()
     workers = int(os.environ.get("SITE_BUILDER_WORKERS") or 0) or None
     site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics, workers)
@@ -171,9 +171,9 @@ def _check(args) -> int:
 def _serve(args) -> int:
     from site_builder.mkdocs_plugin.serve import PortInUse, serve_site
 
-    config, _ = load_site_config(args.config_file, dev_addr=args.dev_addr)
+    project = load_project(args.config_file, dev_addr=args.dev_addr)
     try:
-        serve_site(config, args.config_file)
+        serve_site(project)
     except PortInUse as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
@@ -184,21 +184,21 @@ def _deploy(args) -> int:
     from site_builder.deploy.folder import DeployError
     from site_builder.deploy.targets import deploy, resolve_target, rollback
 
-    config, settings = load_site_config(args.config_file)
-    plugin_options = config.plugins["site_builder"].config
+    project = load_project(args.config_file)
+    site_url = project.settings.site_url
     try:
-        target = resolve_target(args.target, plugin_options.deploy)
+        target = resolve_target(args.target, project.deploy_targets)
         if args.rollback:
             print(f"{target.address}：已恢复到版本 {rollback(target)}", file=sys.stderr)
             return EXIT_OK
-        site_dir = Path(args.site_dir) if args.site_dir else Path(config.site_dir)
+        site_dir = Path(args.site_dir) if args.site_dir else project.site_dir
         if args.build:
-            build_site(config, site_dir, settings)
-        if target.site_url and target.site_url != (config.site_url or ""):
-            raise DeployError(f"mkdocs.yml 的 site_url“{config.site_url}”与发布目标的网址“{target.site_url}”不一致，"
+            build_site(project, site_dir)
+        if target.site_url and target.site_url != site_url:
+            raise DeployError(f"mkdocs.yml 的 site_url“{site_url}”与发布目标的网址“{target.site_url}”不一致，"
                               "链接会错；请改正后重新生成")
         report = deploy(site_dir, target, dry_run=args.dry_run, adopt=args.adopt,
-                        config_file=Path(args.config_file).absolute(), docs_dir=Path(config.docs_dir))
+                        config_file=project.config_file, docs_dir=project.settings.content_dir)
     except DeployError as error:
         print(f"发布失败：{error}", file=sys.stderr)
         return EXIT_CONTENT
@@ -213,7 +213,7 @@ def _deploy(args) -> int:
 def _new(args) -> int:
     from site_builder.scaffold import ScaffoldError, create_article
 
-    _, settings = load_site_config(args.config_file)
+    settings = load_project(args.config_file).settings
     when = datetime.now(settings.timezone)
     if args.date:
         try:

@@ -148,7 +148,7 @@ def plan_feeds(site: Site) -> list[FeedPlan]:
     for section in settings.sections:
         articles = site.listings.by_section.get(section.name, ())
         plans.append(FeedPlan(f"{section.name}/", f"{settings.site_name} · {section.title}", articles[:limit]))
-    if settings.feeds.per_unit:
+    if settings.feeds.units:
         for term in site.listings.terms.get("unit", ()):
             plans.append(FeedPlan(term.url, f"{settings.site_name} · {term.name}", term.articles[:limit]))
     return plans

@@ -1,6 +1,6 @@
 """Listings of published articles: sections, categories, tags, units, people, years, home.
 
-Pure functions of the published articles. Every listing is cut into pages of `page_size`, so the
+Pure functions of the published articles. Every listing is cut into pages of `pagination_per_page`, so the
 work and the size of each output page stay bounded however many articles the site has.
 """
 
@@ -147,7 +147,7 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
     pages: list[ListingPage] = []
     for section in settings.sections:
         pages += paginate("section", section.name, section.title, f"{section.name}/",
-                          tuple(by_section[section.name]), settings.page_size)
+                          tuple(by_section[section.name]), settings.pagination_per_page)
 
     terms: dict[str, tuple[Term, ...]] = {}
     term_urls: dict[tuple[str, str], str] = {}
@@ -164,7 +164,7 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
         overviews.append(Overview(kind, kind_terms))
         for term in kind_terms:
             term_urls[(kind.key, term.name)] = term.url
-            pages += paginate(kind.key, term.name, term.title, term.url, term.articles, settings.page_size)
+            pages += paginate(kind.key, term.name, term.title, term.url, term.articles, settings.pagination_per_page)
 
     neighbours = {}
     for articles in by_section.values():

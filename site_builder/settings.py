@@ -1,7 +1,7 @@
 """The site's settings as the core reads them: a frozen snapshot, free of MkDocs types.
 
 The MkDocs adapter (`mkdocs_plugin/config.py`) validates `mkdocs.yml` and turns it into a
-`SiteSettings`; tests build one directly with `SiteSettings.for_tests(...)`.
+`SiteSettings`.
 """
 
 from __future__ import annotations
@@ -45,12 +45,18 @@ class ImageSettings:
 
 @dataclass(frozen=True)
 class FeedSettings:
+    """How feeds are published (the `feeds_*` options)."""
+
     limit: int = 20
     """Latest articles per feed."""
-    full_content: bool = True
-    """Whole article in each entry (else the summary only)."""
-    per_unit: bool = False
+    content: str = "full"
+    """`full`: the whole article in each entry; `summary`: the teaser only."""
+    units: bool = False
     """Also a feed per 单位, so each town's 关工委 can be followed on its own."""
+
+    @property
+    def full_content(self) -> bool:
+        return self.content == "full"
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class SiteSettings:
     sections: tuple[SectionSettings, ...]
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     require_review: bool = False
-    page_size: int = 12
+    pagination_per_page: int = 12
     home_latest: int = 6
     home_featured: int = 5
     site_url: str = ""
@@ -77,19 +83,3 @@ class SiteSettings:
 
     def section(self, name: str) -> SectionSettings | None:
         return next((s for s in self.sections if s.name == name), None)
-
-    @classmethod
-    def for_tests(cls, content_dir: Path, **overrides) -> "SiteSettings":
-        """Settings for a content folder with the four usual sections; keyword arguments override."""
-        defaults = dict(
-            project_dir=content_dir.parent,
-            content_dir=content_dir,
-            sections=(
-                SectionSettings("news", "工作动态"),
-                SectionSettings("stories", "先进事迹"),
-                SectionSettings("reports", "活动报道"),
-                SectionSettings("notices", "通知公告"),
-            ),
-        )
-        defaults.update(overrides)
-        return cls(**defaults)

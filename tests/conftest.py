@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from site_builder.cli import main
+from site_builder.settings import SectionSettings, SiteSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,6 +37,21 @@ plugins:
         reports: {{title: 活动报道}}
         notices: {{title: 通知公告}}
 """
+
+
+def site_settings(content_dir: Path, **overrides) -> SiteSettings:
+    """Settings for a content folder with the four usual sections; keyword arguments override."""
+    defaults: dict = dict(
+        project_dir=content_dir.parent,
+        content_dir=content_dir,
+        sections=(
+            SectionSettings("news", "工作动态"),
+            SectionSettings("stories", "先进事迹"),
+            SectionSettings("reports", "活动报道"),
+            SectionSettings("notices", "通知公告"),
+        ),
+    )
+    return SiteSettings(**(defaults | overrides))
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -133,3 +133,21 @@ def test_an_unexpected_failure_is_one_chinese_line_and_a_saved_report(make_proje
     report = line.split("请把文件 ", 1)[1].split(" ", 1)[0]
     with open(report, encoding="utf-8") as saved:
         assert "simulated defect" in saved.read()
+
+
+def test_every_configuration_problem_is_listed_at_once_with_its_option(make_project, capsys):
+    project = make_project({"news/2024-05-01-甲.md": article("甲")})
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      pagination_per_page: 2\n", (
+        "      pagination_per_page: ten\n      timezone: Asia/Shanghia\n      imagse_widths: [480]\n"
+        "      images_webp_quality: 300\n      feeds_limit: 0\n"
+        "      deploy:\n        production: {site_url: 'https://example.org/'}\n        qa: {url: /srv/qa, regoin: x}\n")),
+        encoding="utf-8")
+    code, output = run_cli(["build"], capsys)
+    assert code == 2 and "Traceback" not in output
+    for option, words in [("pagination_per_page", "应是整数"), ("timezone", "Asia/Shanghia"),
+                          ("images_webp_quality", "1 到 100"), ("feeds_limit", "至少为 1"),
+                          ("deploy", "production.url：缺少这一项")]:
+        assert any(f"option '{option}'" in line and words in line for line in output.splitlines()), (option, output)
+    assert "您是否想写 images_widths" in output and "您是否想写 region" in output
+    assert not (project / "site").exists()

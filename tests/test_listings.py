@@ -2,8 +2,8 @@ from pathlib import Path
 
 from site_builder.content.model import Article, SourceFile
 from site_builder.listings import build_listings, page_url
-from site_builder.settings import SiteSettings
-from tests.conftest import shanghai
+
+from tests.conftest import shanghai, site_settings
 
 
 def make(n: int, section="news", **fields) -> Article:
@@ -11,7 +11,7 @@ def make(n: int, section="news", **fields) -> Article:
     return Article(source, f"文章{n}", shanghai(2024, 1, n), "", 1, url=f"{section}/2024/a{n}/", **fields)
 
 
-SETTINGS = SiteSettings.for_tests(Path("/c"), page_size=2, home_latest=2)
+SETTINGS = site_settings(Path("/c"), pagination_per_page=2, home_latest=2)
 
 
 def test_sections_paginate_newest_first_with_page_urls():

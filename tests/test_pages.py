@@ -9,10 +9,10 @@ import pytest
 from site_builder.diagnostics import Diagnostics
 from site_builder.feeds import plan_feeds
 from site_builder.pages import build_registry
-from site_builder.settings import SiteSettings
+
 from site_builder.site import load_site
 from site_builder.summaries import teaser_markdown
-from tests.conftest import SHANGHAI, article, run_cli, write_tree
+from tests.conftest import SHANGHAI, article, run_cli, site_settings, write_tree
 from tests.images_fixtures import phone_jpeg
 from tests.test_build_demo import broken_references
 
@@ -66,7 +66,7 @@ def test_the_registry_has_one_spec_per_page_with_titles_as_text(tmp_path):
         "about.md": "---\ntitle: 关于我们\n---\n\n# 关于\n",
         "help.md": "# 使用帮助\n\n正文。\n",
     })
-    settings = SiteSettings.for_tests(content, site_url="https://example.org/", site_name="站点")
+    settings = site_settings(content, site_url="https://example.org/", site_name="站点")
     diagnostics = Diagnostics()
     site = load_site(settings, datetime(2026, 1, 1, tzinfo=SHANGHAI), diagnostics)
     registry = build_registry(site, plan_feeds(site), diagnostics)

@@ -2,14 +2,14 @@ import os
 
 from site_builder.content.scan import scan_sections
 from site_builder.diagnostics import Diagnostics
-from site_builder.settings import SiteSettings
-from tests.conftest import article, write_tree
+
+from tests.conftest import article, site_settings, write_tree
 
 
 def scan(tmp_path, files):
     content = write_tree(tmp_path / "content", files)
     diagnostics = Diagnostics()
-    return scan_sections(SiteSettings.for_tests(content), diagnostics), diagnostics
+    return scan_sections(site_settings(content), diagnostics), diagnostics
 
 
 def test_single_files_bundles_subfolders_and_section_intro(tmp_path):

@@ -7,7 +7,8 @@ from tests.conftest import DEMO_NOW, copy_demo, run_cli
 
 
 def build_demo(tmp_path, monkeypatch, capsys, workers: str, spill: bool):
-    monkeypatch.setattr(SearchSegmentation, "spill_enabled", spill)
+    if not spill:  # Material keeps its entries in memory and dumps them itself
+        monkeypatch.setattr(SearchSegmentation, "spill", lambda self, folder: None)
     project = copy_demo(tmp_path / f"workers-{workers}-{spill}")
     monkeypatch.chdir(project)
     monkeypatch.setenv("SITE_BUILDER_NOW", DEMO_NOW)

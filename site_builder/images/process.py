@@ -42,8 +42,6 @@ UPRIGHT = {
 }
 _SRGB = None
 
-decode_count = 0
-"""Photos decoded in this process; tests read it to prove that warm rebuilds decode nothing."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,6 @@ def process_job(job: Job) -> JobResult:
 
 def decode(path: Path, plan: ImagePlan, max_pixels: int) -> Image.Image:
     """The photo's pixels, upright, in sRGB (RGB or RGBA), at least as large as the largest output."""
-    global decode_count
     register_heif()
     Image.MAX_IMAGE_PIXELS = max_pixels
     with Image.open(path) as image:
@@ -96,7 +93,6 @@ def decode(path: Path, plan: ImagePlan, max_pixels: int) -> Image.Image:
         if image.format == "JPEG" and image.mode in ("RGB", "L"):
             image.draft(image.mode, stored)
         image.load()
-        decode_count += 1
         icc = image.info.get("icc_profile")
         pixels = _to_srgb(image, icc)
     transpose = UPRIGHT.get(plan.probe.orientation)

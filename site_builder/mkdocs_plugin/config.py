@@ -6,6 +6,9 @@ Options are grouped by feature prefix, as in Material's plugins (`pagination_*`,
 
 from __future__ import annotations
 
+import difflib
+import logging
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +18,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from site_builder.settings import FeedSettings, ImageSettings, SectionSettings, SettingsError, SiteSettings
 
+log = logging.getLogger("mkdocs.plugins.site_builder")
+
 DEFAULT_IMAGES = ImageSettings()
+RESERVED_FOLDERS = ("templates", "tags", "units", "people", "categories", "archive", "subscribe", "assets", "search")
 
 
 class SectionConfig(Config):
@@ -23,13 +29,49 @@ class SectionConfig(Config):
     description = c.Type(str, default="")
 
 
+class DeployTarget(Config):
+    """One named deploy target: `production: {url: s3://bucket/site, site_url: https://…/}`."""
+
+    url = c.Type(str)
+    site_url = c.Type(str, default="")
+    """The URL this target serves; a site built for another URL is refused."""
+    endpoint = c.Type(str, default="")
+    region = c.Type(str, default="")
+
+
+class DeployTargets(c.BaseConfigOption[dict[str, dict[str, str]]]):
+    """`deploy:` as name → target; a plain string is short for `{url: …}`. Every target is checked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = {}
+
+    def run_validation(self, value: object) -> dict[str, dict[str, str]]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise c.ValidationError("应写成“名称: 地址”的列表，例如 production: s3://bucket/site")
+        targets, problems = {}, []
+        for name, entry in value.items():
+            target = DeployTarget()
+            target.load_dict({"url": entry} if isinstance(entry, str) else entry if isinstance(entry, dict) else {})
+            errors, warnings = target.validate()
+            problems += [f"{name}.{key}：{in_chinese(str(error))}" for key, error in errors]
+            self.warnings += [f"{name}：{unknown_option_message(key, ['url', 'site_url', 'endpoint', 'region'])}"
+                              for key, _ in warnings]
+            targets[str(name)] = {key: target[key] for key in ("url", "site_url", "endpoint", "region")}
+        if problems:
+            raise c.ValidationError("；".join(problems))
+        return targets
+
+
 class SiteBuilderConfig(Config):
+    """The plugin's options, grouped by feature prefix; every problem is reported in one run."""
+
     enabled = c.Type(bool, default=True)
     timezone = c.Type(str, default="Asia/Shanghai")
     require_review = c.Type(bool, default=False)
     sections = c.DictOfItems(c.SubConfig(SectionConfig), default={})
-    preview_drafts = c.Type(bool, default=False)
-    """In `serve` only: show drafts and future articles as pages marked DRAFT (never in listings)."""
     pagination_per_page = c.Type(int, default=12)
     home_latest = c.Type(int, default=6)
     home_featured = c.Type(int, default=5)
@@ -45,13 +87,90 @@ class SiteBuilderConfig(Config):
     feeds_units = c.Type(bool, default=False)
     sanitize_html = c.Type(bool, default=True)
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
-    deploy = c.Type(dict, default={})
+    deploy = DeployTargets()
     """Named targets: `production: s3://bucket/prefix` or `{url: …, site_url: …, endpoint: …, region: …}`."""
+
+    def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Every option checked on its own, then the rules between values: all problems at once.
+
+        MkDocs' own `Config.validate` stops at the first option that fails; an author fixing
+        mkdocs.yml should see every problem in one run, as with content errors.
+        """
+        failed, warnings = self._pre_validate()
+        for key, option in self._schema:
+            try:
+                self[key] = option.validate(self.get(key))
+            except c.ValidationError as error:
+                failed.append((key, c.ValidationError(in_chinese(str(error)))))
+            warnings.extend((key, warning) for warning in option.warnings)
+            option.reset_warnings()
+        for key in sorted(set(self.keys()) - self._schema_keys):
+            warnings.append((key, unknown_option_message(key, sorted(self._schema_keys))))
+        broken = {key for key, _ in failed}
+        failed += [(key, c.ValidationError(message)) for key, message in rule_problems(self, broken)]
+        if not failed:
+            post_failed, post_warnings = self._post_validate()
+            failed += post_failed
+            warnings += post_warnings
+        else:
+            # MkDocs drops a plugin's warnings when it has errors; a typo is often the cause of both.
+            for key, warning in warnings:
+                log.warning(f"site_builder 的选项 {key}：{warning}")
+        return failed, warnings
+
+
+def unknown_option_message(key: str, known: list[str]) -> str:
+    """`imagse_widths` → "unknown option; did you mean images_widths?" (in Chinese)."""
+    guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"，您是否想写 {guess[0]}？" if guess else "，请检查拼写"
+    return f"不认识的选项“{key}”，它不会起作用{hint}"
+
+
+def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[str, str]]:
+    """Rules involving values, not just types, for the options whose type was right (`broken`
+    lists the others); each message says what to write instead."""
+    problems = []
+    ok = lambda key: key not in broken  # noqa: E731
+    if ok("timezone"):
+        try:
+            ZoneInfo(options.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(("timezone", f"时区“{options.timezone}”不存在，请写成 Asia/Shanghai 这样的名称"))
+    if ok("sections"):
+        if not options.sections:
+            problems.append(("sections", "不能为空：请至少声明一个栏目，例如 news: {title: 工作动态}"))
+        for name in options.sections:
+            if "/" in name or name.startswith(".") or name in RESERVED_FOLDERS:
+                problems.append(("sections", f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名，"
+                                             f"且不能是 {'、'.join(RESERVED_FOLDERS)}"))
+    problems += [(key, "至少为 1") for key in ("feeds_limit", "pagination_per_page") if ok(key) and options[key] < 1]
+    problems += [(key, "不能是负数") for key in ("home_latest", "home_featured") if ok(key) and options[key] < 0]
+    if ok("images_widths") and (not options.images_widths or min(options.images_widths) < 16):
+        problems.append(("images_widths", "应是若干个不小于 16 的宽度（像素）"))
+    problems += [(key, "应在 1 到 100 之间") for key in ("images_webp_quality", "images_jpeg_quality")
+                 if ok(key) and not 1 <= options[key] <= 100]
+    return problems
+
+
+TYPE_NAMES = {"int": "整数", "str": "文字", "bool": "true 或 false", "list": "列表", "dict": "“键: 值”的列表"}
+
+
+def in_chinese(message: str) -> str:
+    """MkDocs' most common validation messages, said in Chinese (others are kept as they are)."""
+    expected = re.match(r"Expected type: <class '(\w+)'> but received: <class '(\w+)'>", message)
+    if expected:
+        wanted, got = (TYPE_NAMES.get(name, name) for name in expected.groups())
+        return f"应是{wanted}，现在写的是{got}"
+    if message.startswith("Required configuration not provided"):
+        return "缺少这一项"
+    choice = re.match(r"Expected one of: \((.*)\) but received: (.*)", message)
+    if choice:
+        return f"应是 {choice.group(1)} 之一，现在是 {choice.group(2)}"
+    return message
 
 
 def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteSettings:
     """Translate validated MkDocs options into the core's settings; SettingsError if they cannot work."""
-    _check_rules(plugin_config)
     project_dir = Path(config.config_file_path or ".").resolve().parent
     content_dir = Path(config.docs_dir).resolve()
     cache_dir = (project_dir / plugin_config.cache_dir).resolve()
@@ -67,7 +186,7 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         ),
         timezone=ZoneInfo(plugin_config.timezone),
         require_review=plugin_config.require_review,
-        page_size=plugin_config.pagination_per_page,
+        pagination_per_page=plugin_config.pagination_per_page,
         home_latest=plugin_config.home_latest,
         home_featured=plugin_config.home_featured,
         site_url=config.site_url or "",
@@ -81,8 +200,8 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         ),
         feeds=FeedSettings(
             limit=plugin_config.feeds_limit,
-            full_content=plugin_config.feeds_content == "full",
-            per_unit=plugin_config.feeds_units,
+            content=plugin_config.feeds_content,
+            units=plugin_config.feeds_units,
         ),
         site_name=config.site_name,
         site_description=config.site_description or "",
@@ -90,20 +209,3 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
     )
 
 
-def _check_rules(options: SiteBuilderConfig) -> None:
-    """Rules involving values, not just types; each message says what to write instead."""
-    try:
-        ZoneInfo(options.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(f"时区“{options.timezone}”不存在，请写成 Asia/Shanghai 这样的名称") from None
-    if not options.sections:
-        raise SettingsError("sections 不能为空：请至少声明一个栏目，例如 news: {title: 工作动态}")
-    for name in options.sections:
-        if "/" in name or name.startswith(".") or name in ("templates", "tags", "units", "people", "categories", "archive"):
-            raise SettingsError(f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名")
-    if options.feeds_limit < 1:
-        raise SettingsError("feeds_limit 至少为 1")
-    if options.pagination_per_page < 1:
-        raise SettingsError("pagination_per_page 至少为 1")
-    if not options.images_widths or min(options.images_widths) < 16:
-        raise SettingsError("images_widths 应是若干个不小于 16 的宽度（像素）")

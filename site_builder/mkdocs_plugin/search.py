@@ -97,9 +97,6 @@ class SearchSegmentation:
     jieba's dictionary costs about 120 MB (measured with bench.run at 4,000 articles).
     """
 
-    spill_enabled = True
-    """Off only in the test that compares the spilled index with Material's own."""
-
     def __init__(self, pool: WorkerPool) -> None:
         self.pool = pool
         self._executor: ProcessPoolExecutor | None = None
@@ -137,7 +134,7 @@ class SearchSegmentation:
         """
         self._discard_spill()
         index = getattr(self._search, "search_index", None)
-        if not self.spill_enabled or index is None or getattr(self._search, "is_dirty", False):
+        if index is None or getattr(self._search, "is_dirty", False):
             return
         self._spill = index.entries = _SpilledEntries(spill_dir)
 

@@ -25,6 +25,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
+from site_builder.project import Project
+
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 PLUGIN_NAME = "site_builder"
@@ -75,8 +77,11 @@ def ensure_port_free(host: str, port: int) -> None:
             raise PortInUse(f"无法在 {host}:{port} 上预览（{error.strerror}），请用 -a 127.0.0.1:8000 这样的地址") from None
 
 
-def serve_site(config: MkDocsConfig, config_file: str) -> None:
-    """Build, serve on `config.dev_addr` with live reload, and rebuild on every change until Ctrl-C."""
+def serve_site(project: Project) -> None:
+    """Build, serve on the configured `dev_addr` with live reload, and rebuild on every change until Ctrl-C."""
+    config = project.engine_config
+    assert isinstance(config, MkDocsConfig)
+    config_file = str(project.config_file)
     host, port = config.dev_addr
     ensure_port_free(host, port)
     builds = Path(tempfile.mkdtemp(prefix="site-builder-preview-"))

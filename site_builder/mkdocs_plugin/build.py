@@ -1,4 +1,4 @@
-"""Load the configuration (exit 2 on failure) and build into a temporary folder, then swap it in.
+"""Load mkdocs.yml as a `Project` (exit 2 on failure) and build into a temporary folder, then swap it in.
 
 MkDocs empties `site_dir` before building (ARCHITECTURE pitfall 2); building beside it and
 renaming on success means a failed build leaves the previous site untouched.
@@ -22,6 +22,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from site_builder.deploy.manifest import write_build_stamp
 from site_builder.mkdocs_plugin.config import to_settings
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
+from site_builder.project import BuildFailed, Project
 from site_builder.publish import publication_time
 from site_builder.settings import SettingsError, SiteSettings
 
@@ -30,16 +31,8 @@ log = logging.getLogger("mkdocs.plugins.site_builder")
 PLUGIN_NAME = "site_builder"
 
 
-class BuildFailed(Exception):
-    """The build stopped; `exit_code` is 1 for content problems, 2 for configuration problems."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def load_site_config(config_file: str, **overrides) -> tuple[MkDocsConfig, SiteSettings]:
-    """The validated MkDocs config and our settings; raises BuildFailed(…, 2) on any config problem."""
+def load_project(config_file: str, **overrides: object) -> Project:
+    """The validated configuration as a `Project`; raises BuildFailed(…, 2) on any config problem."""
     if not Path(config_file).is_file():
         raise BuildFailed(f"找不到配置文件 {config_file}，请在网站文件夹里运行，或用 -f 指定", 2)
     try:
@@ -54,11 +47,15 @@ def load_site_config(config_file: str, **overrides) -> tuple[MkDocsConfig, SiteS
         publication_time(settings.timezone, os.environ)
     except (SettingsError, ValueError) as error:
         raise BuildFailed(f"{config_file}: {error}", 2) from None
-    return config, settings
+    return Project(config_file=Path(config_file).absolute(), settings=settings, site_dir=Path(config.site_dir),
+                   deploy_targets=dict(plugin.config.deploy), engine_config=config)
 
 
-def build_site(config: MkDocsConfig, site_dir: Path, settings: SiteSettings) -> None:
+def build_site(project: Project, site_dir: Path) -> None:
     """Build into a sibling temporary folder and replace `site_dir` only when the build succeeded."""
+    config = project.engine_config
+    assert isinstance(config, MkDocsConfig)
+    settings = project.settings
     site_dir = site_dir.resolve()
     _refuse_dangerous_target(site_dir, settings)
     plugin = config.plugins[PLUGIN_NAME]
