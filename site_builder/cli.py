@@ -1,6 +1,8 @@
-"""The `site-builder` command: build, check, serve, new. Exit codes: 0 ok, 1 content, 2 usage/config.
+"""The `site-builder` command: build, check, serve, new, deploy.
 
-No logic of its own: it parses arguments, calls the core or MkDocs, and prints diagnostics.
+Exit codes: 0 ok, 1 content (or a failed deploy), 2 usage/config, 130 interrupted. No logic of
+its own: it parses arguments, loads the project through the engine adapter, calls the core,
+and prints diagnostics. It is the one module that puts core and adapter together.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from site_builder.mkdocs_plugin.build import build_site, load_project
 from site_builder.project import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, BuildFailed
 from site_builder.diagnostics import Diagnostics
-from site_builder.publish import publication_time, withheld_report
+from site_builder.publication_rules import publication_time, withheld_report
 
 EXIT_INTERRUPTED = 130
 """128 + SIGINT, what shells report for a program stopped with Ctrl-C."""

@@ -29,8 +29,9 @@ class ImageSettings:
     """How photos are published; every field that changes output pixels feeds the cache key."""
 
     widths: tuple[int, ...] = (480, 960, 1440)
-    """Widths of the published variants. 1,440 stays below half the long side of a 12 MP
-    photo (4,032 px), so even portrait photos decode at ½ scale (ARCHITECTURE pitfall 15)."""
+    """Widths of the published variants. A 12 MP phone photo is 4,032 × 3,024 px: for 1,440 px
+    outputs, landscape and portrait photos alike decode at ½ scale (2,016 × 1,512), the strongest
+    JPEG draft reduction that still covers the largest output (ARCHITECTURE pitfall 15)."""
     webp_quality: int = 80
     jpeg_quality: int = 82
     webp_method: int = 1

@@ -16,7 +16,7 @@ from site_builder.content.model import Article
 from site_builder.content.scan import HandWrittenPage, scan_hand_written_pages, scan_sections
 from site_builder.diagnostics import Diagnostics
 from site_builder.listings import Listings, build_listings
-from site_builder.publish import Decision, decide
+from site_builder.publication_rules import Decision, decide
 from site_builder.settings import SiteSettings
 from site_builder.urls import assign_urls
 

@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from site_builder.atomic import write_file_atomically
 from site_builder.deploy.manifest import SiteFile
 from site_builder.deploy.report import DeployReport
 
@@ -162,7 +163,7 @@ def _publish(site_dir: Path, files: dict[str, SiteFile], known: dict[str, str], 
             else:
                 shutil.copyfile(site_dir / file.path, destination)
         os.replace(staging, release)
-        _manifest_path(release).write_text(json.dumps({f.path: f.sha256 for f in files.values()}), encoding="utf-8")
+        write_file_atomically(_manifest_path(release), json.dumps({f.path: f.sha256 for f in files.values()}))
         if state == "adopt":
             os.replace(target, release.with_name(INITIAL_RELEASE))
             moved_aside = True

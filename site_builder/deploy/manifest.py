@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.media_types import is_text, media_type
+
 BUILD_STAMP = ".site-builder-build.json"
 """Written into the output by a successful `site-builder build`; never deployed."""
 
-TEXT_TYPES = {
-    ".html": "text/html", ".xml": "application/xml", ".json": "application/json", ".css": "text/css",
-    ".js": "text/javascript", ".txt": "text/plain", ".svg": "image/svg+xml", ".map": "application/json",
-}
-FEED_TYPES = {"feed.xml": "application/rss+xml", "atom.xml": "application/atom+xml"}
-BINARY_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-                ".ico": "image/x-icon", ".woff2": "font/woff2", ".woff": "font/woff"}
 # Content-hashed names: our photo variants (`<20 hex>-<width>.<ext>`) and Material's bundles
 # (`main.57a0d79d.min.css`). They never change, so browsers and CDNs may keep them for a year.
 HASHED_NAME = re.compile(r"(^[0-9a-f]{20}-\d+\.\w+$)|(\.[0-9a-f]{8}\.min\.(css|js)(\.map)?$)")
@@ -38,16 +32,8 @@ class SiteFile:
 
     @property
     def content_type(self) -> str:
-        name = self.path.rsplit("/", 1)[-1]
-        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if name in FEED_TYPES:
-            kind = FEED_TYPES[name]
-        elif suffix in TEXT_TYPES:
-            kind = TEXT_TYPES[suffix]
-        else:
-            kind = BINARY_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-        is_text = kind.startswith("text/") or kind.endswith(("xml", "json", "javascript"))
-        return f"{kind}; charset=utf-8" if is_text else kind
+        kind = media_type(self.path)
+        return f"{kind}; charset=utf-8" if is_text(kind) else kind
 
     @property
     def cache_control(self) -> str:

@@ -11,14 +11,13 @@ import hashlib
 from dataclasses import dataclass
 
 from site_builder.images.probe import Probe
+from site_builder.media_types import media_type
 from site_builder.settings import ImageSettings
 
 PIPELINE_VERSION = "3"
 """Bump when processing changes pixels or bytes in a way the settings do not capture.
 3: outputs no longer carry the source's JPEG comment or ICC profile (issue #8)."""
 
-MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-              "ico": "image/vnd.microsoft.icon", "bmp": "image/bmp", "tiff": "image/tiff"}
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png", "gif": "gif", "ico": "ico", "bmp": "bmp", "tiff": "tif"}
 ASSET_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "ICO": "ico",
                  "BMP": "bmp", "TIFF": "tiff"}
@@ -36,7 +35,7 @@ class Variant:
 
     @property
     def mime_type(self) -> str:
-        return MIME_TYPES[self.format]
+        return media_type(self.name)
 
 
 @dataclass(frozen=True)

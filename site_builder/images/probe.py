@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from site_builder.atomic import write_file_atomically
 from site_builder.images.formats import register_heif
 
 ORIENTATION_TAG = 0x0112
@@ -80,10 +81,7 @@ class ProbeCache:
         if not self.path or not self._dirty:
             return
         live = {k: v for k, v in self._entries.items() if os.path.exists(k.split("|", 1)[0])}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(live, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_file_atomically(self.path, json.dumps(live, ensure_ascii=False))
         self._dirty = False
 
 

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Callable, Iterable
 
 from PIL import Image, ImageCms, ImageFile
 
+from site_builder.atomic import atomic_write
 from site_builder.images.formats import register_heif
 from site_builder.images.plan import ImagePlan, Variant
 from site_builder.settings import ImageSettings
@@ -182,14 +181,8 @@ def _save(image: Image.Image, variant: Variant, out_dir: Path, settings: ImageSe
         options = dict(format=variant.format.upper())  # theme assets: gif, bmp, tiff
     if exif and variant.format in ("webp", "jpeg", "png"):
         options["exif"] = exif  # only the copyright tag built above, never the source's EXIF
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            image.save(stream, **options)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    with atomic_write(target) as stream:
+        image.save(stream, **options)
 
 
 class ImageProcessor:

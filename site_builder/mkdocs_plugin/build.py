@@ -23,7 +23,7 @@ from site_builder.deploy.manifest import write_build_stamp
 from site_builder.mkdocs_plugin.config import to_settings
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import BuildFailed, Project
-from site_builder.publish import publication_time
+from site_builder.publication_rules import publication_time
 from site_builder.settings import SettingsError, SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.site_builder")

@@ -24,7 +24,7 @@ from site_builder.feeds import FeedWriter, plan_feeds
 from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
-from site_builder.publish import publication_time, withheld_report
+from site_builder.publication_rules import publication_time, withheld_report
 from site_builder.sanitize import SanitizeExtension
 from site_builder.settings import SettingsError
 from site_builder.pages import PageRegistry, build_registry

@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -27,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
+from site_builder.atomic import atomic_write
 from site_builder.segment import TOKEN_SEPARATOR, segment_runs
 from site_builder.workers import WorkerPool, new_process_pool
 
@@ -76,13 +76,11 @@ class _SpilledEntries(list):
         head, found, tail = written.rpartition(marker)
         if not found:
             raise RuntimeError(f"unexpected search index layout in {index_path}")
-        temporary = index_path.with_suffix(".tmp")
-        with open(temporary, "w", encoding="utf-8") as out, open(self.file.name, encoding="utf-8") as lines:
+        with atomic_write(index_path, "w") as out, open(self.file.name, encoding="utf-8") as lines:
             out.write(head + '"docs":[')
             for number, line in enumerate(lines):
                 out.write(("," if number else "") + line.rstrip("\n"))
             out.write("]" + tail)
-        os.replace(temporary, index_path)
         self.discard()
 
     def discard(self) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.content.model import Article, SourceFile
-from site_builder.publish import Reason, decide, publication_time
+from site_builder.publication_rules import Reason, decide, publication_time
 from tests.conftest import SHANGHAI, shanghai
 
 SOURCE = SourceFile("news", Path("/c/news/2024-05-01-x.md"), "news/2024-05-01-x.md", "x", False, "2024-05-01", "x")
