@@ -12,15 +12,53 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-SECTIONS = (("news", "工作动态", 35), ("stories", "先进事迹", 20), ("reports", "活动报道", 35), ("notices", "通知公告", 10))
-UNITS = ["滨江社区关工委", "石桥镇关工委", "溪口镇关工委", "区教育局关工委", "青溪区关工委", "人民路街道关工委",
-         "东湖村关工委", "实验小学关工委"]
+SECTIONS = (
+    ("news", "工作动态", 35),
+    ("stories", "先进事迹", 20),
+    ("reports", "活动报道", 35),
+    ("notices", "通知公告", 10),
+)
+UNITS = [
+    "滨江社区关工委",
+    "石桥镇关工委",
+    "溪口镇关工委",
+    "区教育局关工委",
+    "青溪区关工委",
+    "人民路街道关工委",
+    "东湖村关工委",
+    "实验小学关工委",
+]
 PEOPLE = ["王秀兰", "李建国", "陈德明", "张桂芳", "赵志远", "刘玉梅", "孙国强", "周慧敏"]
 CATEGORIES = ["五老风采", "校外辅导站", "关爱帮扶", "家风教育", "法治宣传", "会议", "通知", "主题教育"]
-TAGS = ["留守儿童", "暑期活动", "五老进校园", "家风教育", "法治教育", "志愿服务", "研学实践", "国防教育",
-        "心理健康", "防溺水", "读书活动", "红色教育", "助学", "表彰", "调研"]
-TOPICS = ["暑期公益课堂", "五老进校园宣讲", "留守儿童关爱行动", "家风家教讲座", "法治宣传进校园", "红色研学",
-          "读书分享会", "防溺水安全教育", "重阳敬老活动", "助学金发放仪式"]
+TAGS = [
+    "留守儿童",
+    "暑期活动",
+    "五老进校园",
+    "家风教育",
+    "法治教育",
+    "志愿服务",
+    "研学实践",
+    "国防教育",
+    "心理健康",
+    "防溺水",
+    "读书活动",
+    "红色教育",
+    "助学",
+    "表彰",
+    "调研",
+]
+TOPICS = [
+    "暑期公益课堂",
+    "五老进校园宣讲",
+    "留守儿童关爱行动",
+    "家风家教讲座",
+    "法治宣传进校园",
+    "红色研学",
+    "读书分享会",
+    "防溺水安全教育",
+    "重阳敬老活动",
+    "助学金发放仪式",
+]
 PHRASES = [
     "区关工委组织五老志愿者深入基层，围绕青少年思想道德建设开展形式多样的活动。",
     "校外教育辅导站利用周末和假期，为留守儿童提供作业辅导、兴趣培养和心理陪伴。",
@@ -60,12 +98,21 @@ def generate(count: int, seed: int = 1, end: date = date(2026, 10, 31)) -> list[
         unit = rng.choice(UNITS)
         topic = rng.choice(TOPICS)
         title = f"{unit}开展{topic}" if rng.random() < 0.7 else f"{topic}（第{rng.randint(1, 9)}期）"
-        articles.append(CorpusArticle(
-            section=section, day=day, name=f"{title}-{index}" if rng.random() < 0.5 else f"article-{index}",
-            title=title, category=rng.choice(CATEGORIES), tags=tuple(rng.sample(TAGS, rng.randint(1, 3))),
-            unit=unit, people=tuple(rng.sample(PEOPLE, rng.randint(1, 2))) if section == "stories" else (),
-            body=_body(rng), draft=rng.random() < 0.02, future=future,
-        ))
+        articles.append(
+            CorpusArticle(
+                section=section,
+                day=day,
+                name=f"{title}-{index}" if rng.random() < 0.5 else f"article-{index}",
+                title=title,
+                category=rng.choice(CATEGORIES),
+                tags=tuple(rng.sample(TAGS, rng.randint(1, 3))),
+                unit=unit,
+                people=tuple(rng.sample(PEOPLE, rng.randint(1, 2))) if section == "stories" else (),
+                body=_body(rng),
+                draft=rng.random() < 0.02,
+                future=future,
+            )
+        )
     return articles
 
 
@@ -79,7 +126,9 @@ def _body(rng: random.Random) -> str:
         elif kind < 0.22:
             block = "\n".join(f"- {rng.choice(PHRASES)}" for _ in range(rng.randint(2, 4)))
         elif kind < 0.26:
-            block = "| 项目 | 人数 |\n| --- | --- |\n" + "\n".join(f"| {rng.choice(TOPICS)} | {rng.randint(10, 300)} |" for _ in range(3))
+            block = "| 项目 | 人数 |\n| --- | --- |\n" + "\n".join(
+                f"| {rng.choice(TOPICS)} | {rng.randint(10, 300)} |" for _ in range(3)
+            )
         else:
             block = "".join(rng.choice(PHRASES) for _ in range(rng.randint(2, 5)))
         parts.append(block)
@@ -99,8 +148,14 @@ def write_site_builder(articles: list[CorpusArticle], root: Path) -> Path:
     for a in articles:
         path = content / a.section / str(a.day.year) / f"{a.day.isoformat()}-{a.name}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = [f"title: {a.title}", f"date: {a.day.isoformat()}", f"category: {a.category}",
-                f"tags: {_yaml_list(a.tags)}", f"unit: {a.unit}", "reviewed_by: 周明华"]
+        meta = [
+            f"title: {a.title}",
+            f"date: {a.day.isoformat()}",
+            f"category: {a.category}",
+            f"tags: {_yaml_list(a.tags)}",
+            f"unit: {a.unit}",
+            "reviewed_by: 周明华",
+        ]
         if a.people:
             meta.append(f"people: {_yaml_list(a.people)}")
         if a.draft:
@@ -108,7 +163,8 @@ def write_site_builder(articles: list[CorpusArticle], root: Path) -> Path:
         path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + a.body, encoding="utf-8")
     (content / "index.md").write_text("---\ntitle: 首页\n---\n\n欢迎。\n", encoding="utf-8")
     sections = "\n".join(f"        {name}: {{title: {title}}}" for name, title, _ in SECTIONS)
-    (root / "mkdocs.yml").write_text(f"""site_name: 基准测试
+    (root / "mkdocs.yml").write_text(
+        f"""site_name: 基准测试
 site_url: https://example.org/
 docs_dir: content
 theme: {{name: material, language: zh, font: false}}
@@ -118,7 +174,9 @@ plugins:
       cache_dir: .cache/sb
       sections:
 {sections}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -131,10 +189,12 @@ def write_material_blog(articles: list[CorpusArticle], root: Path) -> Path:
         if a.draft:
             meta.append("draft: true")
         (posts / f"{index:05d}-{a.name}.md").write_text(
-            "---\n" + "\n".join(meta) + f"\n---\n\n# {a.title}\n\n" + a.body, encoding="utf-8")
+            "---\n" + "\n".join(meta) + f"\n---\n\n# {a.title}\n\n" + a.body, encoding="utf-8"
+        )
     (root / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
     (root / "docs" / "blog" / "index.md").write_text("# 博客\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text("""site_name: 基准测试
+    (root / "mkdocs.yml").write_text(
+        """site_name: 基准测试
 site_url: https://example.org/
 theme: {name: material, language: zh, font: false}
 plugins:
@@ -149,5 +209,7 @@ plugins:
       use_git: false
       date_from_meta:
         as_creation: date
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root

@@ -101,8 +101,11 @@ def sweep(paths: list[Path]) -> None:
             image = ImageOps.exif_transpose(opened)
             images.append(image.resize((960, round(image.height * 960 / image.width)), Image.Resampling.LANCZOS))
     trials = [("WEBP", {"quality": 80, "method": m}) for m in (0, 1, 2, 3, 4, 6)]
-    trials += [("JPEG", {"quality": 82}), ("JPEG", {"quality": 82, "optimize": True}),
-               ("JPEG", {"quality": 82, "optimize": True, "progressive": True})]
+    trials += [
+        ("JPEG", {"quality": 82}),
+        ("JPEG", {"quality": 82, "optimize": True}),
+        ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+    ]
     for fmt, options in trials:
         times, size = [], 0
         for image in images:
@@ -111,7 +114,7 @@ def sweep(paths: list[Path]) -> None:
             image.save(buffer, fmt, **options)
             times.append((time.perf_counter() - started) * 1000)
             size += len(buffer.getvalue())
-        print(f"  {fmt:4} {str(options):48} {statistics.median(times):6.1f} ms  {size / 1024:7.0f} KB")
+        print(f"  {fmt:4} {options!s:48} {statistics.median(times):6.1f} ms  {size / 1024:7.0f} KB")
 
 
 def huge(settings: ImageSettings) -> None:
@@ -133,8 +136,10 @@ def main() -> None:
     args = parser.parse_args()
     settings = ImageSettings()
     paths = make_photos(args.photos)
-    print(f"{len(paths)} photos, {sum(p.stat().st_size for p in paths) / len(paths) / 2**20:.1f} MB each on average, "
-          f"widths {settings.widths}, WebP q{settings.webp_quality} effort {settings.webp_method}, JPEG q{settings.jpeg_quality}")
+    print(
+        f"{len(paths)} photos, {sum(p.stat().st_size for p in paths) / len(paths) / 2**20:.1f} MB each on average, "
+        f"widths {settings.widths}, WebP q{settings.webp_quality} effort {settings.webp_method}, JPEG q{settings.jpeg_quality}"
+    )
 
     base_ms, base_bytes, our_ms, our_bytes = [], 0, [], 0
     for path in paths:
@@ -155,7 +160,7 @@ def main() -> None:
     one, peak_one = corpus_wall_time(paths, settings, 1)
     print(f"\ncorpus through the pool: 1 worker {one:.2f} s", end="")
     if cores > 1:
-        many, peak_many = corpus_wall_time(paths, settings, cores)
+        many, _peak_many = corpus_wall_time(paths, settings, cores)
         print(f", {cores} workers {many:.2f} s (speed-up {one / many:.2f}×)", end="")
     print(f"; peak memory per worker {peak_one} MB")
     if args.sweep:

@@ -33,8 +33,9 @@ def phone_photo(seed: int, portrait: bool) -> bytes:
         x, h, feet = rng.randint(0, width), rng.randint(300, 1200), horizon + rng.randint(0, 600)
         colour = tuple(rng.randint(30, 230) for _ in range(3))
         draw.rounded_rectangle([x, feet - h, x + h // 3, feet], 40, fill=colour)
-    texture = Image.merge("RGB", [
-        Image.blend(_octave_noise(rng, SIZE, 64, 60), _octave_noise(rng, SIZE, 4, 40), 0.5) for _ in range(3)])
+    texture = Image.merge(
+        "RGB", [Image.blend(_octave_noise(rng, SIZE, 64, 60), _octave_noise(rng, SIZE, 4, 40), 0.5) for _ in range(3)]
+    )
     detail = Image.effect_noise(SIZE, 24).convert("RGB")
     photo = Image.blend(Image.blend(base, texture, 0.22), detail, 0.08).filter(ImageFilter.SMOOTH)
     exif = Image.Exif()

@@ -12,6 +12,7 @@ process and its workers together, sampled every 50 ms.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -50,8 +51,9 @@ def tree_memory_mb(pid: int) -> float:
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MB, whole process tree) of one run of `command`."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **NOW})
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **NOW}
+    )
     peak = 0.0
 
     def sample() -> None:
@@ -98,13 +100,17 @@ def main() -> None:
     sizes = sorted(args.sizes + ([10_000] if args.large else []))
 
     ours, theirs, peaks = [], {}, []
-    print(f"{'articles':>8} {'ours s':>8} {'ms/art':>7} {'peak MB':>8} {'material s':>11} {'ms/art':>7} {'ours/material':>14}")
+    print(
+        f"{'articles':>8} {'ours s':>8} {'ms/art':>7} {'peak MB':>8} {'material s':>11} {'ms/art':>7} {'ours/material':>14}"
+    )
     for size in sizes:
         articles = generate(size)
         ours_dir = WORK / f"ours-{size}"
         shutil.rmtree(ours_dir, ignore_errors=True)
         write_site_builder(articles, ours_dir)
-        seconds, peak = measure([str(BIN / "site-builder"), "build", "-d", "site"], ours_dir, args.repeat, [".cache", "site"])
+        seconds, peak = measure(
+            [str(BIN / "site-builder"), "build", "-d", "site"], ours_dir, args.repeat, [".cache", "site"]
+        )
         ours.append(seconds)
         peaks.append(peak)
         row = f"{size:>8} {seconds:>8.2f} {1000 * seconds / size:>7.2f} {peak:>8.0f}"
@@ -112,19 +118,22 @@ def main() -> None:
             blog_dir = WORK / f"material-{size}"
             shutil.rmtree(blog_dir, ignore_errors=True)
             write_material_blog(articles, blog_dir)
-            their_seconds, their_peak = measure([str(BIN / "mkdocs"), "build", "-q"], blog_dir, args.material_repeat,
-                                                [".cache", "site"])
+            their_seconds, _their_peak = measure(
+                [str(BIN / "mkdocs"), "build", "-q"], blog_dir, args.material_repeat, [".cache", "site"]
+            )
             theirs[size] = their_seconds
             row += f" {their_seconds:>11.2f} {1000 * their_seconds / size:>7.2f} {seconds / their_seconds:>14.2f}"
         print(row, flush=True)
 
     marginal = slopes(sizes, ours)
     print()
-    for (a, b), slope in zip(zip(sizes, sizes[1:]), marginal):
+    for (a, b), slope in zip(itertools.pairwise(sizes), marginal, strict=False):
         print(f"marginal ms/article {a:>6} → {b:<6}: {slope:6.2f}")
     if len(marginal) >= 2:
-        print(f"linearity: second slope / first = {marginal[1] / marginal[0]:.2f} (target ≤ 1.3); "
-              f"last / first = {marginal[-1] / marginal[0]:.2f}")
+        print(
+            f"linearity: second slope / first = {marginal[1] / marginal[0]:.2f} (target ≤ 1.3); "
+            f"last / first = {marginal[-1] / marginal[0]:.2f}"
+        )
     if len(theirs) >= 2:
         their_sizes = sorted(theirs)
         their_marginal = slopes(their_sizes, [theirs[s] for s in their_sizes])

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any
 
 
 @contextmanager
-def atomic_write(target: Path, mode: str = "wb") -> Iterator[IO]:
+def atomic_write(target: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """A temporary file beside `target` that replaces it in one rename when the block succeeds.
 
     `mode` is "wb" or "w" (text is written as UTF-8). On any failure the temporary file is removed
@@ -23,7 +24,7 @@ def atomic_write(target: Path, mode: str = "wb") -> Iterator[IO]:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as stream:
+        with os.fdopen(handle, mode, encoding=None if "b" in mode else "utf-8") as stream:
             yield stream
         os.replace(temporary, target)
     except BaseException:

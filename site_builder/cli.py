@@ -17,10 +17,11 @@ import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar, NoReturn
 
+from site_builder.diagnostics import Diagnostics
 from site_builder.mkdocs_plugin.build import build_site, load_project
 from site_builder.project import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, BuildFailed
-from site_builder.diagnostics import Diagnostics
 from site_builder.publication_rules import publication_time, withheld_report
 
 EXIT_INTERRUPTED = 130
@@ -28,7 +29,7 @@ EXIT_INTERRUPTED = 130
 
 
 class _ChineseArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"命令用法有误：{message}\n")
 
@@ -36,7 +37,7 @@ class _ChineseArgumentParser(argparse.ArgumentParser):
 class _MessageFormatter(logging.Formatter):
     """Our messages print as they are (`path:line: 错误: …`); MkDocs' get a short level prefix."""
 
-    LEVELS = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
+    LEVELS: ClassVar[dict[str, str]] = {"WARNING": "警告", "ERROR": "错误", "CRITICAL": "错误"}
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
@@ -53,8 +54,16 @@ def _setup_logging(verbose: bool) -> None:
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
     # MkDocs' own INFO lines ("Cleaning site directory" …) are noise for our users.
-    for name in ("mkdocs.commands", "mkdocs.structure", "mkdocs.config", "mkdocs.theme", "mkdocs.utils",
-                 "mkdocs.plugins.material", "mkdocs.material", "mkdocs.livereload"):
+    for name in (
+        "mkdocs.commands",
+        "mkdocs.structure",
+        "mkdocs.config",
+        "mkdocs.theme",
+        "mkdocs.utils",
+        "mkdocs.plugins.material",
+        "mkdocs.material",
+        "mkdocs.livereload",
+    ):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
@@ -75,14 +84,20 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", "本地预览，修改后自动刷新")
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="预览地址（默认 127.0.0.1:8000）")
     deploy = command("deploy", "发布网站：到文件夹、SSH 服务器或对象存储（s3://）")
-    deploy.add_argument("target", help="mkdocs.yml 中 deploy 下的名称，或地址：/srv/www/site、user@host:/srv/www/site、s3://bucket/prefix")
+    deploy.add_argument(
+        "target",
+        help="mkdocs.yml 中 deploy 下的名称，或地址：/srv/www/site、user@host:/srv/www/site、s3://bucket/prefix",
+    )
     deploy.add_argument("-d", "--site-dir", help="要发布的网站文件夹（默认 site）")
     deploy.add_argument("--dry-run", action="store_true", help="只列出将上传、替换和删除的文件，不做改动")
     deploy.add_argument("--build", action="store_true", help="先生成网站，成功后再发布")
     deploy.add_argument("--rollback", action="store_true", help="恢复到上一次发布的版本")
-    deploy.add_argument("--adopt", action="store_true",
-                        help="目标文件夹里已有别的文件时，仍把它作为网站目录：原有文件原样保留为最早的版本，"
-                             "可用 --rollback 回到它，永不删除（不加时，有文件的文件夹会被拒绝；空文件夹直接使用）")
+    deploy.add_argument(
+        "--adopt",
+        action="store_true",
+        help="目标文件夹里已有别的文件时，仍把它作为网站目录：原有文件原样保留为最早的版本，"
+        "可用 --rollback 回到它，永不删除（不加时，有文件的文件夹会被拒绝；空文件夹直接使用）",
+    )
     new = command("new", "按栏目模板新建一篇文章")
     new.add_argument("section", help="栏目文件夹名，例如 reports")
     new.add_argument("title", help="文章标题")
@@ -125,8 +140,10 @@ def _crash_report(error: Exception) -> str:
     handle, path = tempfile.mkstemp(prefix="site-builder-crash-", suffix=".txt")
     with os.fdopen(handle, "w", encoding="utf-8") as log_file:
         traceback.print_exception(error, file=log_file)
-    return (f"site-builder 内部出错（{type(error).__name__}），这不是您的操作问题；原有的网站保持不变。"
-            f"请把文件 {path} 发给维护人员，或加 -v 重新运行查看详情")
+    return (
+        f"site-builder 内部出错（{type(error).__name__}），这不是您的操作问题；原有的网站保持不变。"
+        f"请把文件 {path} 发给维护人员，或加 -v 重新运行查看详情"
+    )
 
 
 def _interrupt_on_sigterm():
@@ -145,8 +162,11 @@ def _build(args) -> int:
     overrides = {"strict": True} if args.strict else {}
     project = load_project(args.config_file, **overrides)
     if args.strict and not project.settings.site_url:
-        print(f"{args.config_file}: 错误: 没有设置 site_url。订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
-              "请加一行 site_url: https://…/", file=sys.stderr)
+        print(
+            f"{args.config_file}: 错误: 没有设置 site_url。订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
+            "请加一行 site_url: https://…/",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     site_dir = Path(args.site_dir) if args.site_dir else project.site_dir
     build_site(project, site_dir)
@@ -166,7 +186,10 @@ def _check(args) -> int:
     for line in withheld_report(site.withheld):
         print(line, file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    print(f"检查了 {len(site.published) + len(site.withheld) + len(site.with_errors)} 篇文章：{errors} 个错误，{warnings} 个警告", file=sys.stderr)
+    print(
+        f"检查了 {len(site.published) + len(site.withheld) + len(site.with_errors)} 篇文章：{errors} 个错误，{warnings} 个警告",
+        file=sys.stderr,
+    )
     return EXIT_CONTENT if errors else EXIT_OK
 
 
@@ -197,10 +220,18 @@ def _deploy(args) -> int:
         if args.build:
             build_site(project, site_dir)
         if target.site_url and target.site_url != site_url:
-            raise DeployError(f"mkdocs.yml 的 site_url“{site_url}”与发布目标的网址“{target.site_url}”不一致，"
-                              "链接会错；请改正后重新生成")
-        report = deploy(site_dir, target, dry_run=args.dry_run, adopt=args.adopt,
-                        config_file=project.config_file, docs_dir=project.settings.content_dir)
+            raise DeployError(
+                f"mkdocs.yml 的 site_url“{site_url}”与发布目标的网址“{target.site_url}”不一致，"
+                "链接会错；请改正后重新生成"
+            )
+        report = deploy(
+            site_dir,
+            target,
+            dry_run=args.dry_run,
+            adopt=args.adopt,
+            config_file=project.config_file,
+            docs_dir=project.settings.content_dir,
+        )
     except DeployError as error:
         print(f"发布失败：{error}", file=sys.stderr)
         return EXIT_CONTENT

@@ -7,9 +7,9 @@ lists every problem of the site (CONTRACT: "all errors of a run listed together"
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 
 class Severity(enum.Enum):
@@ -55,7 +55,7 @@ class Diagnostics:
     def extend(self, items: Iterable[Diagnostic]) -> None:
         self._items.extend(items)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
 
     def __len__(self) -> int:

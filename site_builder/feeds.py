@@ -65,8 +65,9 @@ class FeedSpec:
 
 def render_feeds(spec: FeedSpec, entries: list[FeedEntry]) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom 1.0) bytes for `entries`, which must be sorted newest first."""
-    return _generator(spec, entries, atom=False).rss_str(pretty=True), \
-        _generator(spec, entries, atom=True).atom_str(pretty=True)
+    return _generator(spec, entries, atom=False).rss_str(pretty=True), _generator(spec, entries, atom=True).atom_str(
+        pretty=True
+    )
 
 
 def _clean(text: str) -> str:
@@ -161,8 +162,13 @@ def feed_links(site: Site, section: str | None) -> list[dict[str, str]]:
     links = [{"title": site.settings.site_name, "rss": "feed.xml", "atom": "atom.xml"}]
     match = site.settings.section(section) if section else None
     if match is not None:
-        links.append({"title": f"{site.settings.site_name} · {match.title}",
-                      "rss": f"{match.name}/feed.xml", "atom": f"{match.name}/atom.xml"})
+        links.append(
+            {
+                "title": f"{site.settings.site_name} · {match.title}",
+                "rss": f"{match.name}/feed.xml",
+                "atom": f"{match.name}/atom.xml",
+            }
+        )
     return links
 
 
@@ -172,8 +178,10 @@ def feed_directory(site: Site, plans: list[FeedPlan]) -> list[dict[str, str]]:
     labels = {"": "全部文章"} | {f"{s.name}/": s.title for s in site.settings.sections}
     for term in site.listings.terms.get("unit", ()):
         labels.setdefault(term.url, term.name)
-    return [{"label": labels.get(plan.folder, plan.title), "rss": base + plan.rss_path, "atom": base + plan.atom_path}
-            for plan in plans]
+    return [
+        {"label": labels.get(plan.folder, plan.title), "rss": base + plan.rss_path, "atom": base + plan.atom_path}
+        for plan in plans
+    ]
 
 
 class FeedWriter:
@@ -184,8 +192,9 @@ class FeedWriter:
     enclosure lengths are the real sizes of the published files.
     """
 
-    def __init__(self, site: Site, plans: list[FeedPlan], images: dict[str, PageImages], image_cache: Path,
-                 summaries: Summaries) -> None:
+    def __init__(
+        self, site: Site, plans: list[FeedPlan], images: dict[str, PageImages], image_cache: Path, summaries: Summaries
+    ) -> None:
         self.site = site
         self.plans = plans
         self.images = images

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from site_builder.content.model import Article
 from site_builder.settings import SiteSettings
@@ -127,15 +127,23 @@ def page_url(base_url: str, number: int) -> str:
     return base_url if number == 1 else f"{base_url}page/{number}/"
 
 
-def paginate(kind: str, key: str, title: str, base_url: str, articles: tuple[Article, ...],
-             page_size: int) -> list[ListingPage]:
+def paginate(
+    kind: str, key: str, title: str, base_url: str, articles: tuple[Article, ...], page_size: int
+) -> list[ListingPage]:
     """Cut `articles` into pages; an empty listing still has one (empty) page."""
     count = max(1, math.ceil(len(articles) / page_size))
     return [
-        ListingPage(kind, key, title, base_url, n, count,
-                    articles[(n - 1) * page_size: n * page_size], len(articles))
+        ListingPage(kind, key, title, base_url, n, count, articles[(n - 1) * page_size : n * page_size], len(articles))
         for n in range(1, count + 1)
     ]
+
+
+def _newest_year_first(year: str) -> int:
+    return -int(year)
+
+
+def _most_articles_first(grouped: dict[str, list[Article]]) -> Callable[[str], tuple[int, str]]:
+    return lambda name: (-len(grouped[name]), name)
 
 
 def build_listings(published: list[Article], settings: SiteSettings) -> Listings:
@@ -146,8 +154,14 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
 
     pages: list[ListingPage] = []
     for section in settings.sections:
-        pages += paginate("section", section.name, section.title, f"{section.name}/",
-                          tuple(by_section[section.name]), settings.pagination_per_page)
+        pages += paginate(
+            "section",
+            section.name,
+            section.title,
+            f"{section.name}/",
+            tuple(by_section[section.name]),
+            settings.pagination_per_page,
+        )
 
     terms: dict[str, tuple[Term, ...]] = {}
     term_urls: dict[tuple[str, str], str] = {}
@@ -158,7 +172,7 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
             for name in kind.values(article):
                 grouped[name].append(article)
         slugs = {name: name for name in grouped} if kind.key == "year" else unique_slugs(list(grouped))
-        ordered = sorted(grouped, key=(lambda n: -int(n)) if kind.key == "year" else (lambda n: (-len(grouped[n]), n)))
+        ordered = sorted(grouped, key=_newest_year_first if kind.key == "year" else _most_articles_first(grouped))
         kind_terms = tuple(Term(kind, name, slugs[name], tuple(grouped[name])) for name in ordered)
         terms[kind.key] = kind_terms
         overviews.append(Overview(kind, kind_terms))

@@ -10,11 +10,24 @@ from __future__ import annotations
 import mimetypes
 
 BY_SUFFIX = {
-    ".html": "text/html", ".xml": "application/xml", ".json": "application/json", ".css": "text/css",
-    ".js": "text/javascript", ".txt": "text/plain", ".svg": "image/svg+xml", ".map": "application/json",
-    ".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-    ".ico": "image/x-icon", ".bmp": "image/bmp", ".tif": "image/tiff",
-    ".woff2": "font/woff2", ".woff": "font/woff", ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".txt": "text/plain",
+    ".svg": "image/svg+xml",
+    ".map": "application/json",
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".bmp": "image/bmp",
+    ".tif": "image/tiff",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".pdf": "application/pdf",
 }
 BY_NAME = {"feed.xml": "application/rss+xml", "atom.xml": "application/atom+xml"}
 """Files whose name, not suffix, says what they are: the feeds."""

@@ -10,10 +10,10 @@ listings, which site-wide settings), so that an incremental build can tell which
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 from site_builder.content.frontmatter import read_page_front_matter
 from site_builder.content.model import Article
@@ -99,7 +99,7 @@ class PageRegistry:
     def get(self, src_uri: str) -> PageSpec | None:
         return self.by_src_uri.get(src_uri)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[PageSpec]:
         return iter(self.pages)
 
 
@@ -113,24 +113,44 @@ def build_registry(site: Site, feed_plans: list[FeedPlan], diagnostics: Diagnost
     home = settings.content_dir / HOME_SRC_URI
     hand_written = list(_hand_written_pages(site))
     taken = {page.src_uri for page in hand_written}
-    generated = [_home_page(site, home if home.is_file() else None), *_article_pages(site),
-                 *_listing_pages(site), *_overview_pages(site)]
+    generated = [
+        _home_page(site, home if home.is_file() else None),
+        *_article_pages(site),
+        *_listing_pages(site),
+        *_overview_pages(site),
+    ]
     if settings.site_url:
-        generated.append(PageSpec(
-            kind="subscribe", src_uri=SUBSCRIBE_SRC_URI, url="subscribe/", title="订阅本站",
-            template="site_builder/subscribe.html", markdown="", in_search=False,
-            data=MappingProxyType({"sb_all_feeds": feed_directory(site, feed_plans)}),
-            inputs=PageInputs(listings=frozenset(plan.folder for plan in feed_plans),
-                              settings=frozenset({"site_url", "sections", "feeds"})),
-        ))
+        generated.append(
+            PageSpec(
+                kind="subscribe",
+                src_uri=SUBSCRIBE_SRC_URI,
+                url="subscribe/",
+                title="订阅本站",
+                template="site_builder/subscribe.html",
+                markdown="",
+                in_search=False,
+                data=MappingProxyType({"sb_all_feeds": feed_directory(site, feed_plans)}),
+                inputs=PageInputs(
+                    listings=frozenset(plan.folder for plan in feed_plans),
+                    settings=frozenset({"site_url", "sections", "feeds"}),
+                ),
+            )
+        )
     for page in generated:
         if page.src_uri in taken:
-            diagnostics.warning(display_path(settings.content_dir / page.src_uri, settings.project_dir), 0,
-                                "这个手写页面与自动生成的页面同名，已用手写页面")
+            diagnostics.warning(
+                display_path(settings.content_dir / page.src_uri, settings.project_dir),
+                0,
+                "这个手写页面与自动生成的页面同名，已用手写页面",
+            )
     pages = [page for page in generated if page.src_uri not in taken] + hand_written
     files = {"robots.txt": robots_txt(settings.site_url)} if settings.site_url else {}
-    return PageRegistry(tuple(pages), MappingProxyType({page.src_uri: page for page in pages}),
-                        tuple(section.name for section in settings.sections), MappingProxyType(files))
+    return PageRegistry(
+        tuple(pages),
+        MappingProxyType({page.src_uri: page for page in pages}),
+        tuple(section.name for section in settings.sections),
+        MappingProxyType(files),
+    )
 
 
 def robots_txt(site_url: str) -> str:
@@ -145,6 +165,7 @@ def listing_src_uri(url: str) -> str:
 
 def _article_pages(site: Site) -> Iterable[PageSpec]:
     listings = site.listings
+    section_titles = {section.name: section.title for section in site.settings.sections}
     for article in site.published:
         neighbours = listings.neighbours.get(article.url)
         shown = [article, *([neighbours.newer, neighbours.older] if neighbours else [])]
@@ -152,16 +173,26 @@ def _article_pages(site: Site) -> Iterable[PageSpec]:
         if article.author:
             meta["author"] = article.author
         yield PageSpec(
-            kind="article", src_uri=article.source.src_uri, url=article.url, title=article.title,
-            template="site_builder/article.html", source=article.source.path, markdown=article.body,
-            parent=listing_src_uri(f"{article.section}/"), section=article.section,
-            updated=article.date.date().isoformat(), article=article, meta=MappingProxyType(meta),
-            data=MappingProxyType({
-                "article": article,
-                "neighbours": neighbours,
-                "section_title": site.settings.section(article.section).title,
-                "section_url": f"{article.section}/",
-            }),
+            kind="article",
+            src_uri=article.source.src_uri,
+            url=article.url,
+            title=article.title,
+            template="site_builder/article.html",
+            source=article.source.path,
+            markdown=article.body,
+            parent=listing_src_uri(f"{article.section}/"),
+            section=article.section,
+            updated=article.date.date().isoformat(),
+            article=article,
+            meta=MappingProxyType(meta),
+            data=MappingProxyType(
+                {
+                    "article": article,
+                    "neighbours": neighbours,
+                    "section_title": section_titles[article.section],
+                    "section_url": f"{article.section}/",
+                }
+            ),
             inputs=PageInputs(
                 articles=frozenset(a.source.src_uri for a in shown if a is not None),
                 listings=frozenset(_term_urls_of(site, article)),
@@ -181,16 +212,25 @@ def _listing_pages(site: Site) -> Iterable[PageSpec]:
         is_section_front = listing.kind == "section" and listing.number == 1
         intro = intros.get(listing.key) if is_section_front else None
         yield PageSpec(
-            kind=listing.kind, src_uri=listing_src_uri(listing.url), url=listing.url,
+            kind=listing.kind,
+            src_uri=listing_src_uri(listing.url),
+            url=listing.url,
             title=listing.title if listing.number == 1 else f"{listing.title}（第 {listing.number} 页）",
-            template="site_builder/listing.html", source=intro, markdown=None if intro else "",
-            in_search=is_section_front, nav="top" if is_section_front else "hidden",
+            template="site_builder/listing.html",
+            source=intro,
+            markdown=None if intro else "",
+            in_search=is_section_front,
+            nav="top" if is_section_front else "hidden",
             section=listing.key if listing.kind == "section" else None,
             updated=_newest(listing.articles),
-            data=MappingProxyType({"listing": listing,
-                                   "section_url": f"{listing.key}/" if listing.kind == "section" else ""}),
-            inputs=PageInputs(articles=_sources(listing.articles), listings=_listing_neighbours(site, listing),
-                              settings=frozenset({"sections", "pagination_per_page"})),
+            data=MappingProxyType(
+                {"listing": listing, "section_url": f"{listing.key}/" if listing.kind == "section" else ""}
+            ),
+            inputs=PageInputs(
+                articles=_sources(listing.articles),
+                listings=_listing_neighbours(site, listing),
+                settings=frozenset({"sections", "pagination_per_page"}),
+            ),
         )
 
 
@@ -202,8 +242,13 @@ def _listing_neighbours(site: Site, listing: ListingPage) -> frozenset[str]:
 def _overview_pages(site: Site) -> Iterable[PageSpec]:
     for overview in site.listings.overviews:
         yield PageSpec(
-            kind="overview", src_uri=listing_src_uri(overview.url), url=overview.url, title=overview.title,
-            template="site_builder/overview.html", markdown="", in_search=False,
+            kind="overview",
+            src_uri=listing_src_uri(overview.url),
+            url=overview.url,
+            title=overview.title,
+            template="site_builder/overview.html",
+            markdown="",
+            in_search=False,
             updated=_newest(site.published),
             data=MappingProxyType({"overview": overview}),
             inputs=_overview_inputs(site, overview),
@@ -211,9 +256,10 @@ def _overview_pages(site: Site) -> Iterable[PageSpec]:
 
 
 def _overview_inputs(site: Site, overview: Overview) -> PageInputs:
-    return PageInputs(listings=frozenset(term.url for term in overview.terms)
-                      | frozenset(o.url for o in site.listings.overviews),
-                      articles=frozenset(a.source.src_uri for term in overview.terms for a in term.articles))
+    return PageInputs(
+        listings=frozenset(term.url for term in overview.terms) | frozenset(o.url for o in site.listings.overviews),
+        articles=frozenset(a.source.src_uri for term in overview.terms for a in term.articles),
+    )
 
 
 def _home_page(site: Site, source: Path | None) -> PageSpec:
@@ -222,16 +268,29 @@ def _home_page(site: Site, source: Path | None) -> PageSpec:
     listings = site.listings
     shown = [*listings.home_featured, *(a for items in listings.home_latest.values() for a in items)]
     return PageSpec(
-        kind="home", src_uri=HOME_SRC_URI, url="", title=str(front.get("title") or site.settings.site_name),
-        template=str(front.get("template") or "site_builder/home.html"), source=source,
-        markdown=None if source else "", nav="top", updated=_newest(site.published),
-        data=MappingProxyType({
-            "home_sections": [(section, listings.home_latest.get(section.name, ())) for section in site.settings.sections],
-            "home_featured": listings.home_featured,
-            "term_overviews": [o for o in listings.overviews if o.terms],
-        }),
-        inputs=PageInputs(articles=_sources(shown), listings=frozenset(o.url for o in listings.overviews),
-                          settings=frozenset({"sections", "home_latest", "home_featured", "site_name"})),
+        kind="home",
+        src_uri=HOME_SRC_URI,
+        url="",
+        title=str(front.get("title") or site.settings.site_name),
+        template=str(front.get("template") or "site_builder/home.html"),
+        source=source,
+        markdown=None if source else "",
+        nav="top",
+        updated=_newest(site.published),
+        data=MappingProxyType(
+            {
+                "home_sections": [
+                    (section, listings.home_latest.get(section.name, ())) for section in site.settings.sections
+                ],
+                "home_featured": listings.home_featured,
+                "term_overviews": [o for o in listings.overviews if o.terms],
+            }
+        ),
+        inputs=PageInputs(
+            articles=_sources(shown),
+            listings=frozenset(o.url for o in listings.overviews),
+            settings=frozenset({"sections", "home_latest", "home_featured", "site_name"}),
+        ),
     )
 
 
@@ -242,9 +301,15 @@ def _hand_written_pages(site: Site) -> Iterable[PageSpec]:
             continue
         front, body = read_page_front_matter(page.text)
         yield PageSpec(
-            kind="page", src_uri=page.src_uri, url=page.url, title=_page_title(front, body, page.path),
-            template=str(front["template"]) if front.get("template") else None, source=page.path, nav="engine",
-            meta=None, inputs=PageInputs(settings=frozenset({"site_name"})),
+            kind="page",
+            src_uri=page.src_uri,
+            url=page.url,
+            title=_page_title(front, body, page.path),
+            template=str(front["template"]) if front.get("template") else None,
+            source=page.path,
+            nav="engine",
+            meta=None,
+            inputs=PageInputs(settings=frozenset({"site_name"})),
         )
 
 
@@ -265,4 +330,3 @@ def _sources(articles: Iterable[Article]) -> frozenset[str]:
 def _newest(articles: tuple[Article, ...] | list[Article]) -> str:
     """Sitemap lastmod of a listing: its newest article's date (deterministic, unlike the clock)."""
     return articles[0].date.date().isoformat() if articles else ""
-

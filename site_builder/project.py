@@ -6,9 +6,9 @@ with this, never with the engine's own configuration objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from site_builder.settings import SiteSettings
 

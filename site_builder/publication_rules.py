@@ -6,9 +6,9 @@ Later stages receive published articles only; a withheld article's photos are ne
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Iterable
+from datetime import datetime, tzinfo
 
 from site_builder.content.model import Article
 
@@ -50,14 +50,16 @@ def decide(article: Article, now: datetime, require_review: bool) -> Decision:
 
 def withheld_report(withheld: Iterable[tuple[Article, Decision]]) -> list[str]:
     """One line per withheld article, `path: 未发布：reason`, so nobody wonders where it went."""
-    return [f"{article.source.display_path}: 未发布：{decision.describe()}"
-            for article, decision in sorted(withheld, key=lambda item: item[0].source.display_path)]
+    return [
+        f"{article.source.display_path}: 未发布：{decision.describe()}"
+        for article, decision in sorted(withheld, key=lambda item: item[0].source.display_path)
+    ]
 
 
 NOW_VARIABLE = "SITE_BUILDER_NOW"
 
 
-def publication_time(zone, environ: dict[str, str]) -> datetime:
+def publication_time(zone: tzinfo, environ: Mapping[str, str]) -> datetime:
     """The moment publication is decided for: now, or `SITE_BUILDER_NOW` (ISO 8601) when set.
 
     Fixing the time makes builds reproducible and lets an editor preview what the site will

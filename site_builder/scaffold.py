@@ -45,9 +45,11 @@ def create_article(settings: SiteSettings, section: str, title: str, when: datet
     if target.exists():
         raise ScaffoldError(f"{target} 已经存在，请换一个标题或日期")
     quoted_title = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    text = (template_text(settings, section)
-            .replace("{{ title }}", quoted_title)
-            .replace("{{ date }}", when.strftime("%Y-%m-%d %H:%M")))
+    text = (
+        template_text(settings, section)
+        .replace("{{ title }}", quoted_title)
+        .replace("{{ date }}", when.strftime("%Y-%m-%d %H:%M"))
+    )
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

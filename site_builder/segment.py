@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-
 TOKEN_SEPARATOR = "\u200b"
 """Joins a run's tokens into one string: results wait in memory until their page is indexed, and
 one string per run is a small fraction of a list of token objects (measured: the lists made

@@ -14,7 +14,13 @@ from site_builder.content.model import Article
 from site_builder.feeds import feed_links
 from site_builder.images.collect import PageImages, PhotoUse
 from site_builder.images.html import (
-    BODY_SIZES, CARD_SIZES, THUMBNAIL_SIZES, UrlOf, gallery_element, picture_element, to_html,
+    BODY_SIZES,
+    CARD_SIZES,
+    THUMBNAIL_SIZES,
+    UrlOf,
+    gallery_element,
+    picture_element,
+    to_html,
 )
 from site_builder.listings import TERM_KINDS
 from site_builder.pages import PageSpec
@@ -86,8 +92,9 @@ class TemplateData:
         if images is None or images.cover is None:
             return Markup("")
         use = images.cover
-        element = picture_element(use.plan, variant_urls(images, page_url), use.ref.alt or article.title,
-                                  BODY_SIZES, lazy=False)
+        element = picture_element(
+            use.plan, variant_urls(images, page_url), use.ref.alt or article.title, BODY_SIZES, lazy=False
+        )
         return Markup(to_html(element))
 
     def thumbnail(self, article: Article, page_url: str, large: bool = False) -> Markup:
@@ -96,8 +103,9 @@ class TemplateData:
         images = self._images(article)
         if use is None or images is None:
             return Markup("")
-        element = picture_element(use.plan, variant_urls(images, page_url), "",
-                                  CARD_SIZES if large else THUMBNAIL_SIZES, fallback_width=480)
+        element = picture_element(
+            use.plan, variant_urls(images, page_url), "", CARD_SIZES if large else THUMBNAIL_SIZES, fallback_width=480
+        )
         return Markup(to_html(element))
 
     def gallery(self, article: Article, page_url: str) -> Markup:
@@ -112,16 +120,25 @@ class TemplateData:
     def share_card(self, spec: PageSpec) -> dict[str, object]:
         """Open Graph values; for an article, its cover (JPEG fallback, 960 px) is the image."""
         site_url = self.site.settings.site_url
-        card: dict[str, object] = {"title": spec.title, "description": self.description(spec), "type": "website",
-                                   "url": site_url + spec.url if site_url else "", "image": None, "published": ""}
+        card: dict[str, object] = {
+            "title": spec.title,
+            "description": self.description(spec),
+            "type": "website",
+            "url": site_url + spec.url if site_url else "",
+            "image": None,
+            "published": "",
+        }
         article = spec.article
         if article is not None:
             card.update(type="article", published=article.date.isoformat())
             images = self._images(article)
             if site_url and images is not None and images.cover is not None:
                 variant = images.cover.plan.fallback_for(960)
-                card["image"] = {"url": site_url + images.owner.dest_dir + variant.name,
-                                 "width": variant.width, "height": variant.height}
+                card["image"] = {
+                    "url": site_url + images.owner.dest_dir + variant.name,
+                    "width": variant.width,
+                    "height": variant.height,
+                }
         return card
 
 

@@ -19,6 +19,11 @@ MAX_SLUG_LENGTH = 60
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def _keep_as_is(chars: str) -> str:
+    """pypinyin's handler for characters without pinyin (digits, Latin letters): keep them."""
+    return chars
+
+
 def slugify(text: str) -> str:
     """ASCII URL name for `text`: Chinese becomes pinyin syllables joined by hyphens.
 
@@ -26,7 +31,7 @@ def slugify(text: str) -> str:
     "x") and at most 60 characters: a longer slug is cut at a hyphen and ends with a short hash of
     the whole slug, so two long names that differ only at the end still get different URLs.
     """
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=_keep_as_is)
     slug = _NON_ALNUM.sub("-", "-".join(syllables).lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)
     if len(slug) > MAX_SLUG_LENGTH:
@@ -51,7 +56,8 @@ def assign_urls(articles: list[Article], diagnostics: Diagnostics) -> list[Artic
         other = taken.get(url)
         if other is not None:
             diagnostics.error(
-                article.source.display_path, article.line_of("slug") if article.slug else 0,
+                article.source.display_path,
+                article.line_of("slug") if article.slug else 0,
                 f"网址 /{url} 与 {other.source.display_path} 重复",
                 f"请给其中一篇在 front matter 中加一行不同的网址名，例如 slug: {slug}-2",
             )
@@ -89,7 +95,7 @@ def relative_url(url: str, page_url: str) -> str:
     here = [part for part in folder.split("/") if part not in ("", ".")]
     there = [part for part in url.split("/") if part not in ("", ".")]
     common = 0
-    for a, b in zip(here, there):
+    for a, b in zip(here, there, strict=False):
         if a != b:
             break
         common += 1

@@ -26,6 +26,7 @@ def _exit_with_parent(parent: int) -> None:
     Polling the parent id works on every system and for every way a parent ends; Linux's
     PR_SET_PDEATHSIG would instead fire when the *thread* that forked the worker ends.
     """
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_POLL_SECONDS)

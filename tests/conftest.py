@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 
 from site_builder.cli import main
 from site_builder.settings import SectionSettings, SiteSettings
@@ -79,8 +80,9 @@ def make_project(tmp_path, monkeypatch):
     def make(files: dict[str, str | bytes], require_review: bool = False) -> Path:
         project = tmp_path / "project"
         project.mkdir(exist_ok=True)
-        (project / "mkdocs.yml").write_text(SMALL_CONFIG.format(require_review=str(require_review).lower()),
-                                            encoding="utf-8")
+        (project / "mkdocs.yml").write_text(
+            SMALL_CONFIG.format(require_review=str(require_review).lower()), encoding="utf-8"
+        )
         (project / "content").mkdir(exist_ok=True)
         write_tree(project / "content", files)
         monkeypatch.chdir(project)
@@ -103,6 +105,26 @@ def copy_demo(target: Path) -> Path:
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    """An S3 API (moto's server) on loopback with a bucket `ggw`; credentials in the environment."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-north-1")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+    client = boto3.client("s3")
+    client.create_bucket(Bucket="ggw", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
+    yield client
+    requests.post(f"http://{host}:{port}/moto-api/reset")  # the in-memory backend outlives the server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

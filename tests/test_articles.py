@@ -8,8 +8,15 @@ from site_builder.content.model import SourceFile
 from site_builder.diagnostics import Diagnostics
 from tests.conftest import SHANGHAI, shanghai
 
-SOURCE = SourceFile("news", Path("/c/news/2024-05-01-x.md"), "news/2024-05-01-x.md",
-                    "content/news/2024-05-01-x.md", False, "2024-05-01", "x")
+SOURCE = SourceFile(
+    "news",
+    Path("/c/news/2024-05-01-x.md"),
+    "news/2024-05-01-x.md",
+    "content/news/2024-05-01-x.md",
+    False,
+    "2024-05-01",
+    "x",
+)
 
 
 def load(front_matter: str):
@@ -33,19 +40,25 @@ def test_full_front_matter_becomes_typed_fields():
     assert not diagnostics.errors
     assert article.title == "敬老活动" and article.date == shanghai(2024, 5, 1, 9, 30)
     assert article.cover.src == "a.jpg" and article.cover.line == 5
-    assert [(p.src, p.caption, p.alt, p.line) for p in article.photos] == [("b.jpg", "", "", 7), ("c.jpg", "合影", "二十人", 8)]
+    assert [(p.src, p.caption, p.alt, p.line) for p in article.photos] == [
+        ("b.jpg", "", "", 7),
+        ("c.jpg", "合影", "二十人", 8),
+    ]
     assert article.tags == ("敬老", "家风") and article.units == ("滨江社区关工委",) and article.people == ("王秀兰",)
     assert article.participants == 30 and article.featured and not article.draft and article.slug == "jing-lao"
     assert article.extra == {"mood": "好"}
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("2024-05-01", shanghai(2024, 5, 1)),
-    ("2024-05-01 08:00:00", shanghai(2024, 5, 1, 8)),
-    ("2024-05-01T00:00:00+00:00", shanghai(2024, 5, 1, 8)),
-    ("'2024/05/01'", shanghai(2024, 5, 1)),
-    ("2024年5月1日", shanghai(2024, 5, 1)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2024-05-01", shanghai(2024, 5, 1)),
+        ("2024-05-01 08:00:00", shanghai(2024, 5, 1, 8)),
+        ("2024-05-01T00:00:00+00:00", shanghai(2024, 5, 1, 8)),
+        ("'2024/05/01'", shanghai(2024, 5, 1)),
+        ("2024年5月1日", shanghai(2024, 5, 1)),
+    ],
+)
 def test_dates_are_read_in_the_site_zone(value, expected):
     article, _ = load(f"title: 甲\ndate: {value}")
     assert article.date == expected and article.date.utcoffset().total_seconds() == 8 * 3600
@@ -62,16 +75,19 @@ def test_unrecognisable_date_names_its_value_and_line():
     assert messages(diagnostics) == [(3, "日期“五月一日”无法识别")]
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("tags: {a: 1}", "tags（标签）应是文字或文字列表"),
-    ("participants: 三十人", "participants（参与人数）应是一个整数，现在是“三十人”"),
-    ("participants: -3", "participants（参与人数）应是一个整数，现在是“-3”"),
-    ("draft: 是", "draft（草稿）应是 true 或 false，现在是“是”"),
-    ("featured: 1", "featured（图片新闻）应是 true 或 false，现在是“1”"),
-    ("slug: 敬老", "网址名 slug“敬老”不合规"),
-    ("title: [a, b]", "title（标题）应是一段文字"),
-    ("photos: a.jpg", "photos（图集）应是照片列表"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("tags: {a: 1}", "tags（标签）应是文字或文字列表"),
+        ("participants: 三十人", "participants（参与人数）应是一个整数，现在是“三十人”"),
+        ("participants: -3", "participants（参与人数）应是一个整数，现在是“-3”"),
+        ("draft: 是", "draft（草稿）应是 true 或 false，现在是“是”"),
+        ("featured: 1", "featured（图片新闻）应是 true 或 false，现在是“1”"),
+        ("slug: 敬老", "网址名 slug“敬老”不合规"),
+        ("title: [a, b]", "title（标题）应是一段文字"),
+        ("photos: a.jpg", "photos（图集）应是照片列表"),
+    ],
+)
 def test_each_wrong_type_has_its_message(line, expected):
     front = "title: 甲\ndate: 2024-05-01\n" if not line.startswith("title") else "date: 2024-05-01\n"
     article, diagnostics = load(front + line)

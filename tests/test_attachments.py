@@ -7,20 +7,25 @@ from urllib.parse import unquote
 
 from tests.conftest import article, run_cli
 
-NOTICE = article("关于报名的通知", date="2024-05-01") + "\n请下载[附件1：报名表](附件1：报名表.docx)和[实施方案](<实施 方案.pdf>)。\n"
+NOTICE = (
+    article("关于报名的通知", date="2024-05-01")
+    + "\n请下载[附件1：报名表](附件1：报名表.docx)和[实施方案](<实施 方案.pdf>)。\n"
+)
 
 
 def test_linked_attachments_are_published_beside_the_page_and_nothing_else_is(make_project, capsys):
-    project = make_project({
-        "notices/2024-05-01-报名通知/index.md": NOTICE,
-        "notices/2024-05-01-报名通知/附件1：报名表.docx": b"PK\x03\x04 docx",
-        "notices/2024-05-01-报名通知/实施 方案.pdf": b"%PDF-1.7 plan",
-        "notices/2024-05-01-报名通知/内部名单.xlsx": b"PK\x03\x04 never linked",
-        "notices/2024-05-02-草稿/index.md": article("草稿", date="2024-05-02", draft="true") + "\n[表](表.pdf)\n",
-        "notices/2024-05-02-草稿/表.pdf": b"%PDF draft",
-        "news/2024-05-03-单篇.md": article("单篇", date="2024-05-03") + "\n见[附件](单篇附件.pdf)\n",
-        "news/单篇附件.pdf": b"%PDF single",
-    })
+    project = make_project(
+        {
+            "notices/2024-05-01-报名通知/index.md": NOTICE,
+            "notices/2024-05-01-报名通知/附件1：报名表.docx": b"PK\x03\x04 docx",
+            "notices/2024-05-01-报名通知/实施 方案.pdf": b"%PDF-1.7 plan",
+            "notices/2024-05-01-报名通知/内部名单.xlsx": b"PK\x03\x04 never linked",
+            "notices/2024-05-02-草稿/index.md": article("草稿", date="2024-05-02", draft="true") + "\n[表](表.pdf)\n",
+            "notices/2024-05-02-草稿/表.pdf": b"%PDF draft",
+            "news/2024-05-03-单篇.md": article("单篇", date="2024-05-03") + "\n见[附件](单篇附件.pdf)\n",
+            "news/单篇附件.pdf": b"%PDF single",
+        }
+    )
     code, output = run_cli(["build"], capsys)
     assert code == 0, output
     site = project / "site"
@@ -37,15 +42,19 @@ def test_linked_attachments_are_published_beside_the_page_and_nothing_else_is(ma
 
 
 def test_links_that_cannot_work_are_errors_in_check_and_build_alike(make_project, capsys):
-    body = ("\n[缺失](没有这个文件.pdf)\n\n[程序](安装.exe)\n\n[别处](../2024-05-02-别的/附件.pdf)\n\n"
-            "[原图](现场.jpg)\n\n<a href=\"名单.xlsx\">名单</a>\n")
-    make_project({
-        "notices/2024-05-01-通知/index.md": article("通知", date="2024-05-01") + body,
-        "notices/2024-05-01-通知/安装.exe": b"MZ",
-        "notices/2024-05-01-通知/现场.jpg": b"\xff\xd8\xff",
-        "notices/2024-05-02-别的/index.md": article("别的", date="2024-05-02"),
-        "notices/2024-05-02-别的/附件.pdf": b"%PDF",
-    })
+    body = (
+        "\n[缺失](没有这个文件.pdf)\n\n[程序](安装.exe)\n\n[别处](../2024-05-02-别的/附件.pdf)\n\n"
+        '[原图](现场.jpg)\n\n<a href="名单.xlsx">名单</a>\n'
+    )
+    make_project(
+        {
+            "notices/2024-05-01-通知/index.md": article("通知", date="2024-05-01") + body,
+            "notices/2024-05-01-通知/安装.exe": b"MZ",
+            "notices/2024-05-01-通知/现场.jpg": b"\xff\xd8\xff",
+            "notices/2024-05-02-别的/index.md": article("别的", date="2024-05-02"),
+            "notices/2024-05-02-别的/附件.pdf": b"%PDF",
+        }
+    )
     expected = [
         ("content/notices/2024-05-01-通知/index.md:8:", "没有这个文件.pdf"),
         ("content/notices/2024-05-01-通知/index.md:10:", ".exe 不是可发布的附件类型"),
@@ -57,4 +66,8 @@ def test_links_that_cannot_work_are_errors_in_check_and_build_alike(make_project
         code, output = run_cli(command, capsys)
         assert code == 1, (command, output)
         for location, words in expected:
-            assert any(line.startswith(location) and words in line for line in output.splitlines()), (command, location, output)
+            assert any(line.startswith(location) and words in line for line in output.splitlines()), (
+                command,
+                location,
+                output,
+            )

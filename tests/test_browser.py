@@ -11,8 +11,8 @@ import functools
 import http.server
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -56,10 +56,15 @@ def served_site(tmp_path_factory) -> Iterator[str]:
     project = tmp_path_factory.mktemp("browser")
     (project / "mkdocs.yml").write_text(SMALL_CONFIG.format(require_review="false"), encoding="utf-8")
     bundle = "reports/2024-05-01-活动"
-    write_tree(project / "content", {
-        f"{bundle}/index.md": ARTICLE,
-        f"{bundle}/a.jpg": phone_jpeg(1), f"{bundle}/b.jpg": phone_jpeg(6), f"{bundle}/c.jpg": phone_jpeg(3),
-    })
+    write_tree(
+        project / "content",
+        {
+            f"{bundle}/index.md": ARTICLE,
+            f"{bundle}/a.jpg": phone_jpeg(1),
+            f"{bundle}/b.jpg": phone_jpeg(6),
+            f"{bundle}/c.jpg": phone_jpeg(3),
+        },
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
         patch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
@@ -89,7 +94,8 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-background-networking"],
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-background-networking"],
         )
         yield chromium
         chromium.close()
@@ -109,8 +115,10 @@ def current_caption(page) -> str:
     return description.inner_text()
 
 
-SETTLED = ("![...document.querySelectorAll('.goverlay, .gslide.current')]"
-           ".some(e => /\\bg[a-z]+(In|Out)\\b/i.test(e.className))")
+SETTLED = (
+    "![...document.querySelectorAll('.goverlay, .gslide.current')]"
+    ".some(e => /\\bg[a-z]+(In|Out)\\b/i.test(e.className))"
+)
 """True once GLightbox's opening animations have finished (for the screenshot)."""
 
 
@@ -157,10 +165,13 @@ def test_the_lightbox_works_from_the_keyboard(browser, served_site):
 def test_short_captions_on_phones_stay_text(browser, served_site):
     # On phones GLightbox shortens long descriptions through innerText and back into innerHTML,
     # which would decode escaped text into markup again.
-    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
-    context, page = open_article(browser, served_site, user_agent=iphone, viewport={"width": 390, "height": 844},
-                                 is_mobile=True, has_touch=True)
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+    )
+    context, page = open_article(
+        browser, served_site, user_agent=iphone, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     links = page.locator("a.glightbox")
     for index in range(links.count()):
         links.nth(index).click()

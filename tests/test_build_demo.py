@@ -12,8 +12,14 @@ from PIL import Image
 
 from tests.conftest import REPO, article, run_cli
 
-WITHHELD_MARKERS = (b"DRAFT-MARKER", b"FUTURE-MARKER", b"UNREVIEWED-MARKER", "冬令营筹备".encode(),
-                    "一则尚未审核的通知".encode(), "这是一篇日期在将来的文章".encode())
+WITHHELD_MARKERS = (
+    b"DRAFT-MARKER",
+    b"FUTURE-MARKER",
+    b"UNREVIEWED-MARKER",
+    "冬令营筹备".encode(),
+    "一则尚未审核的通知".encode(),
+    "这是一篇日期在将来的文章".encode(),
+)
 
 
 class _References(HTMLParser):
@@ -45,17 +51,32 @@ def html_pages(site: Path) -> list[Path]:
 
 def test_every_kind_of_page_exists(demo_site):
     expected = [
-        "index.html", "404.html", "about/index.html",
-        "news/index.html", "stories/index.html", "reports/index.html", "notices/index.html",
-        *[str(p.relative_to(demo_site)) for p in demo_site.glob("news/2026/qu-guan-gong-wei-zhao-kai-2025-nian-du-zong-jie-biao-*/index.html")],
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "news/index.html",
+        "stories/index.html",
+        "reports/index.html",
+        "notices/index.html",
+        *[
+            str(p.relative_to(demo_site))
+            for p in demo_site.glob("news/2026/qu-guan-gong-wei-zhao-kai-2025-nian-du-zong-jie-biao-*/index.html")
+        ],
         "stories/2025/wang-xiu-lan-san-shi-nian-shou-hu-liu-shou-er-tong/index.html",
-        "categories/index.html", "categories/wu-lao-feng-cai/index.html",
-        "tags/index.html", "tags/liu-shou-er-tong/index.html",
-        "units/index.html", "units/shi-qiao-zhen-guan-gong-wei/index.html",
-        "people/index.html", "people/wang-xiu-lan/index.html",
-        "archive/index.html", "archive/2025/index.html", "archive/2026/index.html",
+        "categories/index.html",
+        "categories/wu-lao-feng-cai/index.html",
+        "tags/index.html",
+        "tags/liu-shou-er-tong/index.html",
+        "units/index.html",
+        "units/shi-qiao-zhen-guan-gong-wei/index.html",
+        "people/index.html",
+        "people/wang-xiu-lan/index.html",
+        "archive/index.html",
+        "archive/2025/index.html",
+        "archive/2026/index.html",
         "archive/2026/page/2/index.html",
-        "sitemap.xml", "search/search_index.json",
+        "sitemap.xml",
+        "search/search_index.json",
     ]
     missing = [path for path in expected if not (demo_site / path).is_file()]
     assert missing == []
@@ -89,8 +110,10 @@ def test_every_internal_link_and_image_resolves(demo_site):
 def test_nothing_withheld_appears_in_any_output_file(demo_site):
     leaks = [
         (path.relative_to(demo_site), marker.decode())
-        for path in demo_site.rglob("*") if path.is_file()
-        for marker in WITHHELD_MARKERS if marker in path.read_bytes()
+        for path in demo_site.rglob("*")
+        if path.is_file()
+        for marker in WITHHELD_MARKERS
+        if marker in path.read_bytes()
     ]
     assert leaks == []
     assert not list(demo_site.rglob("*dong-ling-ying*")) and not list(demo_site.glob("news/2030"))
@@ -100,21 +123,31 @@ def test_no_resource_is_loaded_from_another_host(demo_site):
     offenders = []
     for page in html_pages(demo_site):
         for tag, attribute, url in references(page):
-            is_resource = (tag, attribute) in {("script", "src"), ("img", "src"), ("img", "srcset"), ("source", "srcset"),
-                                               ("iframe", "src")} or (tag == "link" and attribute == "href")
+            is_resource = (tag, attribute) in {
+                ("script", "src"),
+                ("img", "src"),
+                ("img", "srcset"),
+                ("source", "srcset"),
+                ("iframe", "src"),
+            } or (tag == "link" and attribute == "href")
             external = url.startswith(("http://", "https://", "//")) and "qingxi-ggw.example.cn" not in url
             if is_resource and external:
                 offenders.append(f"{page.relative_to(demo_site)}: <{tag} {attribute}={url}>")
     for css in demo_site.rglob("*.css"):
-        if re.search(r"@import\s+url\((['\"]?)https?:|fonts\.(googleapis|gstatic)\.com", css.read_text(encoding="utf-8")):
+        if re.search(
+            r"@import\s+url\((['\"]?)https?:|fonts\.(googleapis|gstatic)\.com", css.read_text(encoding="utf-8")
+        ):
             offenders.append(str(css.relative_to(demo_site)))
     assert offenders == []
 
 
 def test_published_images_are_processed_variants_without_exif(demo_site):
     originals = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (REPO / "content").rglob("*.jpg")}
-    images = [p for p in demo_site.rglob("*") if p.suffix.lower() in (".jpg", ".jpeg", ".webp", ".png")
-              and "assets" not in p.parts]
+    images = [
+        p
+        for p in demo_site.rglob("*")
+        if p.suffix.lower() in (".jpg", ".jpeg", ".webp", ".png") and "assets" not in p.parts
+    ]
     assert len(images) >= 13 * 6
     for path in images:
         assert hashlib.sha256(path.read_bytes()).hexdigest() not in originals, path
@@ -127,7 +160,7 @@ def test_published_images_are_processed_variants_without_exif(demo_site):
 
 def test_articles_are_not_in_the_navigation(demo_site):
     home = (demo_site / "index.html").read_text(encoding="utf-8")
-    nav = home[home.index('<nav class="md-nav md-nav--primary'):]
+    nav = home[home.index('<nav class="md-nav md-nav--primary') :]
     nav = nav[: nav.index("</nav>")]
     labels = re.findall(r'class="md-nav__link[^"]*"[^>]*>\s*(?:<span[^>]*>\s*)?([^<\s][^<]*?)\s*<', nav)
     assert "工作动态" in labels and "关于我们" in labels
@@ -138,8 +171,12 @@ def test_article_page_shows_all_metadata_as_links(demo_site):
     page = (demo_site / "reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
     for text in ("2025年7月15日", "滨江社区校外教育辅导站", "200 人", "陈静", "周明华"):
         assert text in page
-    for link in ("../../../units/bin-jiang-she-qu-guan-gong-wei/", "../../../tags/shu-qi-huo-dong/",
-                 "../../../categories/xiao-wai-fu-dao-zhan/", "../../"):
+    for link in (
+        "../../../units/bin-jiang-she-qu-guan-gong-wei/",
+        "../../../tags/shu-qi-huo-dong/",
+        "../../../categories/xiao-wai-fu-dao-zhan/",
+        "../../",
+    ):
         assert f'href="{link}"' in page
     assert 'class="sb-gallery"' in page and "志愿者老师与孩子们合影" in page
     assert "<picture>" in page and 'type="image/webp"' in page and 'loading="lazy"' in page
@@ -169,8 +206,13 @@ def test_titles_are_text_everywhere(make_project, capsys):
     assert code == 0, output
     site = project / "site"
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “敬老”"
-    for path in ("news/2024/x/index.html", "news/index.html", "tags/b-cu-b/index.html", "archive/2024/index.html",
-                 "units/a-b-guan-gong-wei/index.html"):
+    for path in (
+        "news/2024/x/index.html",
+        "news/index.html",
+        "tags/b-cu-b/index.html",
+        "archive/2024/index.html",
+        "units/a-b-guan-gong-wei/index.html",
+    ):
         html = (site / path).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html, path
         assert escaped in html, path

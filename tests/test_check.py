@@ -15,10 +15,12 @@ def lines_with(output: str, location: str) -> list[str]:
 
 
 def test_a_truncated_photo_fails_check_as_it_fails_build(make_project, capsys):
-    make_project({
-        "reports/2024-05-01-活动/index.md": "---\ntitle: 活动\ndate: 2024-05-01\ncover: 坏照片.jpg\n---\n\n正文。\n",
-        "reports/2024-05-01-活动/坏照片.jpg": phone_jpeg(1)[:3000],
-    })
+    make_project(
+        {
+            "reports/2024-05-01-活动/index.md": "---\ntitle: 活动\ndate: 2024-05-01\ncover: 坏照片.jpg\n---\n\n正文。\n",
+            "reports/2024-05-01-活动/坏照片.jpg": phone_jpeg(1)[:3000],
+        }
+    )
     results = {}
     for command in ("check", "build"):
         code, output = run_cli([command], capsys)
@@ -29,12 +31,15 @@ def test_a_truncated_photo_fails_check_as_it_fails_build(make_project, capsys):
 
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_front_matter_and_photo_errors_of_one_article_come_in_the_same_run(make_project, capsys, command):
-    make_project({
-        "reports/2024-05-01-活动/index.md": (
-            "---\ntitle: 活动\ndate: 2024-13-45\ncover: 没有这张.jpg\nphotos:\n  - 坏照片.jpg\n---\n\n"
-            "正文。[附件](没有的附件.pdf)\n"),
-        "reports/2024-05-01-活动/坏照片.jpg": phone_jpeg(1)[:3000],
-    })
+    make_project(
+        {
+            "reports/2024-05-01-活动/index.md": (
+                "---\ntitle: 活动\ndate: 2024-13-45\ncover: 没有这张.jpg\nphotos:\n  - 坏照片.jpg\n---\n\n"
+                "正文。[附件](没有的附件.pdf)\n"
+            ),
+            "reports/2024-05-01-活动/坏照片.jpg": phone_jpeg(1)[:3000],
+        }
+    )
     code, output = run_cli([command], capsys)
     assert code == 1 and "Traceback" not in output
     assert lines_with(output, f"{ARTICLE}:3: 错误: “date”的值无法识别")
@@ -44,12 +49,16 @@ def test_front_matter_and_photo_errors_of_one_article_come_in_the_same_run(make_
 
 
 def test_a_draft_photo_used_by_a_hand_written_page_fails_check_as_it_fails_build(make_project, capsys):
-    make_project({
-        "reports/2024-05-01-草稿/index.md": "---\ntitle: 草稿\ndate: 2024-05-01\ndraft: true\n---\n\n正文。\n",
-        "reports/2024-05-01-草稿/照片.jpg": phone_jpeg(1),
-        "about.md": "# 关于\n\n![合影](reports/2024-05-01-草稿/照片.jpg)\n",
-    })
+    make_project(
+        {
+            "reports/2024-05-01-草稿/index.md": "---\ntitle: 草稿\ndate: 2024-05-01\ndraft: true\n---\n\n正文。\n",
+            "reports/2024-05-01-草稿/照片.jpg": phone_jpeg(1),
+            "about.md": "# 关于\n\n![合影](reports/2024-05-01-草稿/照片.jpg)\n",
+        }
+    )
     for command in ("check", "build"):
         code, output = run_cli([command], capsys)
         assert code == 1, (command, output)
-        assert lines_with(output, "content/about.md:3: 错误: 正文图片“reports/2024-05-01-草稿/照片.jpg”属于未发布的文章")
+        assert lines_with(
+            output, "content/about.md:3: 错误: 正文图片“reports/2024-05-01-草稿/照片.jpg”属于未发布的文章"
+        )

@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import requests
 
 from site_builder.deploy.folder import list_releases
 from site_builder.deploy.manifest import IMMUTABLE, SHORT
@@ -37,8 +36,11 @@ def change_one_article(project: Path, capsys) -> None:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` except the build stamp, which is never deployed."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".site-builder-build.json"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".site-builder-build.json"
+    }
 
 
 def test_folder_deploy_changes_only_what_changed_swaps_atomically_and_rolls_back(demo_project, tmp_path, capsys):
@@ -90,9 +92,14 @@ def test_deploy_refuses_unbuilt_modified_or_wrong_url_sites(demo_project, tmp_pa
     code, output = run_cli(["deploy", str(tmp_path / "www")], capsys)
     assert code == 1 and "site-builder build" in output
     config = demo_project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      sections:", "      deploy:\n        staging: {url: %s, site_url: https://staging.example.cn/}\n      sections:"
-        % (tmp_path / "www")), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      sections:",
+            "      deploy:\n        staging: {url: %s, site_url: https://staging.example.cn/}\n      sections:"
+            % (tmp_path / "www"),
+        ),
+        encoding="utf-8",
+    )
     code, output = run_cli(["deploy", "staging", "--build"], capsys)
     assert code == 1 and "不一致" in output
     assert not (tmp_path / "www").exists()
@@ -126,24 +133,6 @@ def test_rsync_target_uses_the_same_release_and_symlink_logic(demo_project, tmp_
 
 # --- S3 against moto's server on loopback ------------------------------------------------------
 
-@pytest.fixture
-def s3(monkeypatch):
-    from moto.server import ThreadedMotoServer
-    import boto3
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "cn-north-1")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
-    client = boto3.client("s3")
-    client.create_bucket(Bucket="ggw", CreateBucketConfiguration={"LocationConstraint": "cn-north-1"})
-    yield client
-    requests.post(f"http://{host}:{port}/moto-api/reset")  # the in-memory backend outlives the server
-    server.stop()
-
 
 def objects(client) -> dict[str, dict]:
     keys = [o["Key"] for o in client.list_objects_v2(Bucket="ggw", Prefix="site/").get("Contents", [])]
@@ -155,8 +144,12 @@ def test_s3_deploy_uploads_changes_only_with_types_and_cache_headers(demo_projec
     assert code == 0, output
     published = objects(s3)
     assert set(published) == {"site/" + k for k in tree(demo_project / "site")}
-    expected = {"index.html": "text/html; charset=utf-8", "feed.xml": "application/rss+xml; charset=utf-8",
-                "atom.xml": "application/atom+xml; charset=utf-8", "sitemap.xml": "application/xml; charset=utf-8"}
+    expected = {
+        "index.html": "text/html; charset=utf-8",
+        "feed.xml": "application/rss+xml; charset=utf-8",
+        "atom.xml": "application/atom+xml; charset=utf-8",
+        "sitemap.xml": "application/xml; charset=utf-8",
+    }
     for key, head in published.items():
         name = key.removeprefix("site/")
         if name in expected:
@@ -188,6 +181,7 @@ def test_an_interrupted_s3_upload_leaves_pages_pointing_at_existing_objects(demo
     assert run_cli(["build"], capsys)[0] == 0
 
     import botocore.client
+
     real_call = botocore.client.BaseClient._make_api_call
     calls = {"put": 0}
 
@@ -217,8 +211,10 @@ def test_an_interrupted_s3_upload_leaves_pages_pointing_at_existing_objects(demo
 
 # --- SSH against a real sshd on loopback ---------------------------------------------------------
 
+
 def free_port() -> int:
     import socket
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -242,22 +238,26 @@ def sshd(tmp_path, monkeypatch):
     config = keys / "sshd_config"
     config.write_text(f"""Port {port}
 ListenAddress 127.0.0.1
-HostKey {keys / 'host'}
-AuthorizedKeysFile {keys / 'authorized_keys'}
+HostKey {keys / "host"}
+AuthorizedKeysFile {keys / "authorized_keys"}
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 StrictModes no
 UsePAM no
-PidFile {keys / 'sshd.pid'}
+PidFile {keys / "sshd.pid"}
 """)
     Path("/run/sshd").mkdir(exist_ok=True)
     server = subprocess.Popen([sshd_binary, "-D", "-e", "-f", str(config)], stderr=subprocess.DEVNULL)
-    monkeypatch.setenv("SITE_BUILDER_SSH", f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no "
-                                           f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR")
+    monkeypatch.setenv(
+        "SITE_BUILDER_SSH",
+        f"ssh -p {port} -i {keys / 'client'} -o StrictHostKeyChecking=no "
+        f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR",
+    )
     for _ in range(50):
         try:
             import socket
+
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             break
         except OSError:
@@ -287,8 +287,22 @@ def test_ssh_deploy_to_a_real_sshd_switches_and_rolls_back(demo_project, tmp_pat
 def test_upload_order_puts_assets_then_articles_then_listings_then_feeds():
     from site_builder.deploy.manifest import SiteFile, upload_order
 
-    names = ["feed.xml", "index.html", "news/index.html", "news/2026/a/index.html", "news/2026/a/1234-480.webp",
-             "assets/site_builder/site.css", "sitemap.xml"]
+    names = [
+        "feed.xml",
+        "index.html",
+        "news/index.html",
+        "news/2026/a/index.html",
+        "news/2026/a/1234-480.webp",
+        "assets/site_builder/site.css",
+        "sitemap.xml",
+    ]
     ordered = [f.path for f in upload_order([SiteFile(n, 1, "", "") for n in names])]
-    assert ordered == ["news/2026/a/1234-480.webp", "assets/site_builder/site.css", "news/2026/a/index.html",
-                       "news/index.html", "index.html", "feed.xml", "sitemap.xml"]
+    assert ordered == [
+        "news/2026/a/1234-480.webp",
+        "assets/site_builder/site.css",
+        "news/2026/a/index.html",
+        "news/index.html",
+        "index.html",
+        "feed.xml",
+        "sitemap.xml",
+    ]

@@ -10,7 +10,6 @@ import socket
 import pytest
 
 from tests.conftest import article, run_cli
-from tests.test_deploy import s3  # noqa: F401  (the moto server fixture)
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 

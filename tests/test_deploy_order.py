@@ -18,7 +18,6 @@ import pytest
 
 from site_builder.deploy.targets import Target, deploy
 from tests.conftest import article, run_cli
-from tests.test_deploy import s3  # noqa: F401  (the moto server fixture)
 
 SITE_URL = "https://example.org/"
 FIRST = {
@@ -26,7 +25,9 @@ FIRST = {
     "news/2024-06-01-b.md": article("第二篇", "2024-06-01", tags="[读书]"),
 }
 ADDED = {
-    "news/2024-07-01-c.md": article("第三篇", "2024-07-01", tags="[新标签]", unit="乙街道关工委", category="校外辅导站"),
+    "news/2024-07-01-c.md": article(
+        "第三篇", "2024-07-01", tags="[新标签]", unit="乙街道关工委", category="校外辅导站"
+    ),
 }
 
 
@@ -83,8 +84,11 @@ def within_site(url: str, key: str) -> str | None:
 
 
 def bucket(client) -> dict[str, bytes]:
-    keys = [o["Key"] for page in client.get_paginator("list_objects_v2").paginate(Bucket="ggw", Prefix="site/")
-            for o in page.get("Contents", [])]
+    keys = [
+        o["Key"]
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket="ggw", Prefix="site/")
+        for o in page.get("Contents", [])
+    ]
     return {key.removeprefix("site/"): client.get_object(Bucket="ggw", Key=key)["Body"].read() for key in keys}
 
 
@@ -109,8 +113,10 @@ def broken_links(objects: dict[str, bytes]) -> list[tuple[str, str]]:
 
 def restore(client, snapshot: dict[str, bytes]) -> None:
     """Put the bucket back exactly as `snapshot`: the state after the first deploy."""
-    now = {o["Key"].removeprefix("site/"): o["ETag"].strip('"')
-           for o in client.list_objects_v2(Bucket="ggw", Prefix="site/").get("Contents", [])}
+    now = {
+        o["Key"].removeprefix("site/"): o["ETag"].strip('"')
+        for o in client.list_objects_v2(Bucket="ggw", Prefix="site/").get("Contents", [])
+    }
     for key in set(now) - set(snapshot):
         client.delete_object(Bucket="ggw", Key="site/" + key)
     for key, body in snapshot.items():
@@ -148,12 +154,15 @@ def test_an_upload_broken_after_any_put_leaves_every_page_linking_to_existing_ob
     restore(s3, snapshot)
     deploy(site, Target("s3://ggw/site"), client=s3)
     final = bucket(s3)
-    assert final == {key: path.read_bytes() for key, path in
-                     ((p.relative_to(site).as_posix(), p) for p in site.rglob("*"))
-                     if path.is_file() and key != ".site-builder-build.json"}
+    assert final == {
+        key: path.read_bytes()
+        for key, path in ((p.relative_to(site).as_posix(), p) for p in site.rglob("*"))
+        if path.is_file() and key != ".site-builder-build.json"
+    }
 
 
 # --- the planner and the link resolver on their own ----------------------------------------------
+
 
 def test_plan_puts_each_file_after_the_new_files_it_links_to_and_placeholders_only_new_pages():
     from site_builder.deploy.manifest import SiteFile
@@ -183,18 +192,21 @@ def test_plan_puts_each_file_after_the_new_files_it_links_to_and_placeholders_on
     assert plan_upload(changed, links, remote).placeholders == ["news/2024/c/index.html"]
 
 
-@pytest.mark.parametrize("url, page, expected", [
-    ("../b/", "news/2024/a/index.html", "news/2024/b"),
-    ("../../..", "news/2024/a/index.html", ""),
-    ("https://example.org/news/", "feed.xml", "news"),
-    ("https://example.org/ggw/x.jpg", "index.html", "ggw/x.jpg"),
-    ("https://other.example.org/news/", "index.html", None),
-    ("/assets/a.css", "news/index.html", "assets/a.css"),
-    ("#top", "index.html", None),
-    ("mailto:a@example.org", "index.html", None),
-    ("../../../../etc/passwd", "news/index.html", None),
-    ("%E6%96%B0.pdf", "news/a/index.html", "news/a/新.pdf"),
-])
+@pytest.mark.parametrize(
+    "url, page, expected",
+    [
+        ("../b/", "news/2024/a/index.html", "news/2024/b"),
+        ("../../..", "news/2024/a/index.html", ""),
+        ("https://example.org/news/", "feed.xml", "news"),
+        ("https://example.org/ggw/x.jpg", "index.html", "ggw/x.jpg"),
+        ("https://other.example.org/news/", "index.html", None),
+        ("/assets/a.css", "news/index.html", "assets/a.css"),
+        ("#top", "index.html", None),
+        ("mailto:a@example.org", "index.html", None),
+        ("../../../../etc/passwd", "news/index.html", None),
+        ("%E6%96%B0.pdf", "news/a/index.html", "news/a/新.pdf"),
+    ],
+)
 def test_links_resolve_like_a_browser_within_the_site(url, page, expected):
     from site_builder.deploy.links import resolve
 
@@ -210,6 +222,12 @@ def test_links_under_a_site_url_with_a_path_and_from_feeds_and_the_search_index(
     assert file_links("feed.xml", feed, SITE_URL) == {"", "news/a"}
     index = b'{"config": {}, "docs": [{"location": "news/a/#intro"}, {"location": ""}]}'
     assert file_links("search/search_index.json", index, SITE_URL) == {"news/a", ""}
-    page = (b'<img src="p-480.webp" srcset="p-480.webp 480w, p-960.webp 960w">'
-            b'<meta property="og:image" content="https://example.org/news/a/p-960.jpg"><a href="https://x.cn/">x</a>')
-    assert file_links("news/a/index.html", page, SITE_URL) == {"news/a/p-480.webp", "news/a/p-960.webp", "news/a/p-960.jpg"}
+    page = (
+        b'<img src="p-480.webp" srcset="p-480.webp 480w, p-960.webp 960w">'
+        b'<meta property="og:image" content="https://example.org/news/a/p-960.jpg"><a href="https://x.cn/">x</a>'
+    )
+    assert file_links("news/a/index.html", page, SITE_URL) == {
+        "news/a/p-480.webp",
+        "news/a/p-960.webp",
+        "news/a/p-960.jpg",
+    }

@@ -48,8 +48,11 @@ def listing(root: Path) -> dict[str, object]:
 
 
 def site_tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".site-builder-build.json"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".site-builder-build.json"
+    }
 
 
 def assert_refused(code: int, output: str, *words: str) -> None:
@@ -61,6 +64,7 @@ def assert_refused(code: int, output: str, *words: str) -> None:
 
 
 # --- defect 1: a folder that holds other files ---------------------------------------------------
+
 
 def test_a_folder_holding_a_foreign_file_is_refused_four_times_in_a_row_and_left_untouched(built, tmp_path, capsys):
     www = tmp_path / "www"
@@ -78,7 +82,8 @@ def test_a_folder_holding_a_foreign_file_is_refused_four_times_in_a_row_and_left
 
 @pytest.mark.parametrize("spec", [".", "./content", "./site", "..", "~", "/"])
 def test_the_project_its_content_its_site_home_and_root_are_refused_even_with_adopt(
-        built, tmp_path, capsys, monkeypatch, spec):
+    built, tmp_path, capsys, monkeypatch, spec
+):
     home = tmp_path / "home"
     (home / "文档").mkdir(parents=True)
     (home / "文档" / "笔记.txt").write_text("私人文件", encoding="utf-8")
@@ -94,9 +99,13 @@ def test_the_project_its_content_its_site_home_and_root_are_refused_even_with_ad
 
 def test_a_bare_word_that_is_not_a_configured_name_is_an_error_listing_the_names(built, capsys):
     config = built / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      sections:", "      deploy:\n        production: s3://ggw/site\n        staging: /srv/www/staging\n"
-                          "      sections:"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      sections:",
+            "      deploy:\n        production: s3://ggw/site\n        staging: /srv/www/staging\n      sections:",
+        ),
+        encoding="utf-8",
+    )
     before = listing(built)
     for name in ("nosuchname", "content", "site"):
         code, output = run_cli(["deploy", name], capsys)
@@ -228,8 +237,12 @@ def deploy_then_change_an_article(built: Path, target: Path, capsys) -> dict[str
 def test_a_deploy_killed_with_sigkill_is_cleaned_up_by_the_next_one(built, tmp_path, capsys):
     target = tmp_path / "www" / "site"
     first = deploy_then_change_an_article(built, target, capsys)
-    killed = subprocess.run([sys.executable, "-c", KILLED_DEPLOY, str(target)], cwd=built, capture_output=True,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_DEPLOY, str(target)],
+        cwd=built,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert killed.returncode == -9
     assert [p.name for p in releases_dir(target).iterdir() if p.name.startswith(".incoming-")]
     assert site_tree(target) == first
@@ -239,8 +252,11 @@ def test_a_deploy_killed_with_sigkill_is_cleaned_up_by_the_next_one(built, tmp_p
     (releases_dir(target) / "说明.txt").write_text("别人的文件", encoding="utf-8")
     code, output = run_cli(["deploy", str(target)], capsys)
     assert code == 0, output
-    leftovers = [p.name for p in [*releases_dir(target).iterdir(), *target.parent.iterdir()]
-                 if p.name.startswith((".incoming-", ".switch-", ".site.switch-"))]
+    leftovers = [
+        p.name
+        for p in [*releases_dir(target).iterdir(), *target.parent.iterdir()]
+        if p.name.startswith((".incoming-", ".switch-", ".site.switch-"))
+    ]
     assert leftovers == []
     assert (releases_dir(target) / "说明.txt").read_text(encoding="utf-8") == "别人的文件"
     assert site_tree(target) == site_tree(built / "site")
@@ -266,6 +282,7 @@ def test_ssh_target_cleans_what_an_interrupted_deploy_left(built, tmp_path):
 
 
 # --- Ctrl-C: no half state left ------------------------------------------------------------------
+
 
 def test_ctrl_c_during_a_folder_deploy_leaves_the_old_site_and_no_staging_folder(built, tmp_path, capsys, monkeypatch):
     target = tmp_path / "www" / "site"

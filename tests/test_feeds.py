@@ -24,7 +24,13 @@ def feed_files(site: Path) -> list[Path]:
 def test_every_feed_parses_strictly_and_in_feedparser(demo_site):
     paths = feed_files(demo_site)
     assert {p.relative_to(demo_site).as_posix() for p in paths} >= {
-        "feed.xml", "atom.xml", "news/feed.xml", "stories/atom.xml", "reports/feed.xml", "notices/atom.xml"}
+        "feed.xml",
+        "atom.xml",
+        "news/feed.xml",
+        "stories/atom.xml",
+        "reports/feed.xml",
+        "notices/atom.xml",
+    }
     for path in paths:
         ET.fromstring(path.read_bytes())  # strict XML 1.0
         parsed = feedparser.parse(path.read_bytes())
@@ -96,7 +102,7 @@ def test_feeds_follow_the_rss_and_atom_rules_validators_check(demo_site):
             assert entry.findtext(ATOM + "title") and entry.findtext(ATOM + "id").startswith(SITE_URL)
             datetime.fromisoformat(entry.findtext(ATOM + "updated"))
             # A link without rel is rel="alternate" (RFC 4287 §4.2.7.2).
-            assert [l for l in entry.findall(ATOM + "link") if l.get("rel", "alternate") == "alternate"]
+            assert [link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]
             assert entry.find(ATOM + "content").get("type") == "html"
 
 
@@ -166,7 +172,9 @@ def test_word_control_characters_cdata_ends_and_scripts_are_text_in_feeds(make_p
 def test_without_site_url_feeds_need_it(make_project, capsys):
     project = make_project({"news/2024-05-01-x.md": article()})
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://example.org/\n", ""), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("site_url: https://example.org/\n", ""), encoding="utf-8"
+    )
     code, output = run_cli(["build", "--strict"], capsys)
     assert code == 2 and "site_url" in output
     code, output = run_cli(["build"], capsys)

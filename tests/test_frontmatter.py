@@ -53,8 +53,10 @@ def test_byte_order_mark_from_notepad_is_ignored():
 
 
 def test_hundreds_of_nested_brackets_are_an_error_not_a_crash():
-    for text in ("---\ntitle: 甲\ntags: " + "[" * 300 + "]" * 300 + "\n---\n",
-                 "---\ntitle: 甲\ntags: " + "{a: " * 300 + "}" * 300 + "\n---\n"):
-        front, diagnostics = parse(text)
+    for text in (
+        "---\ntitle: 甲\ntags: " + "[" * 300 + "]" * 300 + "\n---\n",
+        "---\ntitle: 甲\ntags: " + "{a: " * 300 + "}" * 300 + "\n---\n",
+    ):
+        _front, diagnostics = parse(text)
         [error] = diagnostics.errors
         assert "嵌套太深" in error.message and error.line in (2, 3)

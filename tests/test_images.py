@@ -15,7 +15,7 @@ from site_builder.images.probe import ProbeError, check_pixels, probe_image
 from site_builder.images.process import decode, output_path, write_variants
 from site_builder.settings import ImageSettings
 from tests.conftest import run_cli
-from tests.images_fixtures import BLUE, RED, encoded, phone_jpeg, png_header_only, make_card
+from tests.images_fixtures import BLUE, RED, encoded, make_card, phone_jpeg, png_header_only
 
 SETTINGS = ImageSettings(widths=(240, 480, 960))
 
@@ -31,7 +31,7 @@ def publish(tmp_path: Path, data: bytes, name: str = "photo.jpg", settings: Imag
 
 
 def near(pixel, colour, tolerance=40):
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour))
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=False))
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
@@ -137,6 +137,7 @@ def test_reduced_scale_decoding_is_used_for_large_jpegs(tmp_path):
 
 # --- through the build ---------------------------------------------------------------------
 
+
 def photo_site(make_project, photos: dict[str, bytes], front: str, body: str = "") -> Path:
     files = {f"reports/2024-05-01-活动/{name}": data for name, data in photos.items()}
     files["reports/2024-05-01-活动/index.md"] = f"---\ntitle: 活动\ndate: 2024-05-01\n{front}---\n\n正文。\n{body}"
@@ -146,12 +147,16 @@ def photo_site(make_project, photos: dict[str, bytes], front: str, body: str = "
 def test_bad_photos_are_each_reported_with_path_and_line(make_project, capsys, tmp_path):
     outside = tmp_path / "outside-secret.jpg"
     outside.write_bytes(phone_jpeg(1))
-    project = photo_site(make_project, {
-        "truncated.jpg": phone_jpeg(1)[:3000],
-        "not-a-photo.jpg": b"%PDF-1.4 this is a document",
-        "bomb.png": png_header_only(30000, 30000),
-    }, "cover: truncated.jpg\nphotos:\n  - not-a-photo.jpg\n  - bomb.png\n  - missing.jpg\n"
-       f"  - ../../../outside-secret.jpg\n  - {outside}\n")
+    project = photo_site(
+        make_project,
+        {
+            "truncated.jpg": phone_jpeg(1)[:3000],
+            "not-a-photo.jpg": b"%PDF-1.4 this is a document",
+            "bomb.png": png_header_only(30000, 30000),
+        },
+        "cover: truncated.jpg\nphotos:\n  - not-a-photo.jpg\n  - bomb.png\n  - missing.jpg\n"
+        f"  - ../../../outside-secret.jpg\n  - {outside}\n",
+    )
     code, output = run_cli(["build", "-d", "site"], capsys)
     assert code == 1 and "Traceback" not in output
     path = "content/reports/2024-05-01-活动/index.md"
@@ -188,8 +193,7 @@ def test_files_outside_content_never_reach_the_output(make_project, capsys, tmp_
 
 def test_inline_images_become_pictures_and_originals_stay_out(make_project, capsys):
     original = phone_jpeg(6)
-    project = photo_site(make_project, {"现场 照片.jpg": original}, "",
-                         body="\n![五老与孩子们](<现场 照片.jpg>)\n")
+    project = photo_site(make_project, {"现场 照片.jpg": original}, "", body="\n![五老与孩子们](<现场 照片.jpg>)\n")
     code, output = run_cli(["build", "-d", "site"], capsys)
     assert code == 0, output
     page = (project / "site/reports/2024/huo-dong/index.html").read_text(encoding="utf-8")
@@ -205,8 +209,11 @@ def test_a_rebuild_decodes_nothing_and_a_changed_photo_is_processed_alone(make_p
     decoded: list[str] = []
     real_decode = process.decode
     monkeypatch.setattr(process, "decode", lambda path, *args: decoded.append(path.name) or real_decode(path, *args))
-    project = photo_site(make_project, {"a.jpg": phone_jpeg(1), "b.jpg": phone_jpeg(6), "c.jpg": phone_jpeg(3)},
-                         "photos: [a.jpg, b.jpg, c.jpg]\n")
+    project = photo_site(
+        make_project,
+        {"a.jpg": phone_jpeg(1), "b.jpg": phone_jpeg(6), "c.jpg": phone_jpeg(3)},
+        "photos: [a.jpg, b.jpg, c.jpg]\n",
+    )
     assert run_cli(["build", "-d", "site"], capsys)[0] == 0
     assert sorted(decoded) == ["a.jpg", "b.jpg", "c.jpg"]
     decoded.clear()

@@ -17,8 +17,8 @@ from site_builder.images.process import output_path
 from site_builder.images.sniff import raster_format
 from site_builder.settings import ImageSettings
 from tests.conftest import run_cli, write_tree
-from tests.test_images import publish
 from tests.images_fixtures import make_card, phone_exif, phone_jpeg
+from tests.test_images import publish
 
 COMMENT = b"COM-MARKER-8f1c"
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description>XMP-MARKER-8f1c</rdf:Description></rdf:RDF></x:xmpmeta>'
@@ -76,8 +76,8 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
         marker = data[position + 1]
         if marker == 0xDA:
             break
-        length = struct.unpack(">H", data[position + 2:position + 4])[0]
-        segments.append((marker, data[position + 4:position + 2 + length]))
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        segments.append((marker, data[position + 4 : position + 2 + length]))
         position += 2 + length
     return segments
 
@@ -85,8 +85,8 @@ def jpeg_segments(data: bytes) -> list[tuple[int, bytes]]:
 def png_chunks(data: bytes) -> list[bytes]:
     kinds, position = [], 8
     while position < len(data):
-        length = struct.unpack(">I", data[position:position + 4])[0]
-        kinds.append(data[position + 4:position + 8])
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        kinds.append(data[position + 4 : position + 8])
         position += 12 + length
     return kinds
 
@@ -98,11 +98,17 @@ def assert_only_copyright(image: Image.Image) -> None:
 
 # --- defect 5: derived images ----------------------------------------------------------------
 
-@pytest.mark.parametrize("name, data", [
-    ("phone.jpg", tagged_jpeg(6)), ("upright.jpg", tagged_jpeg(1)), ("profiled.jpg", tagged_jpeg(1, icc=True)),
-    ("logo.png", tagged_png()),
-    ("scan.tif", tagged_tiff()),
-])
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("phone.jpg", tagged_jpeg(6)),
+        ("upright.jpg", tagged_jpeg(1)),
+        ("profiled.jpg", tagged_jpeg(1, icc=True)),
+        ("logo.png", tagged_png()),
+        ("scan.tif", tagged_tiff()),
+    ],
+)
 def test_issue_8_outputs_keep_no_comment_xmp_icc_or_exif_but_the_copyright(tmp_path, name, data):
     settings = ImageSettings(widths=(240, 480), copyright="青溪区关工委")
     plan, out = publish(tmp_path, data, name, settings)
@@ -123,17 +129,28 @@ def test_issue_8_outputs_keep_no_comment_xmp_icc_or_exif_but_the_copyright(tmp_p
 
 # --- defect 5: every raster file under content/, whatever its name ---------------------------
 
-@pytest.mark.parametrize("data, expected", [
-    (phone_jpeg(1), "JPEG"), (tagged_png(), "PNG"), (tagged_tiff(), "TIFF"),
-    (encoded_with_trailer(make_card(), "BMP"), "BMP"), (encoded_with_trailer(make_card(64, 64), "ICO"), "ICO"),
-    (encoded_with_trailer(make_card(), "GIF"), "GIF"), (encoded_with_trailer(make_card(), "WEBP"), "WEBP"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIF"),
-    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "HEIF"),
-    (b"\xff\x0a\xfa\x7f", "JXL"), (b"8BPS\x00\x01", "PSD"),
-    (b"BMW \xe5\xae\x9d\xe9\xa9\xac\xe8\xbd\xa6\xe8\xbf\x98\xe6\x98\xaf\xe5\xa5\x94\xe9\xa9\xb0", None),
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", None),
-    ("# 标题\n".encode(), None), (b"%PDF-1.7\n", None), (b"", None),
-])
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (phone_jpeg(1), "JPEG"),
+        (tagged_png(), "PNG"),
+        (tagged_tiff(), "TIFF"),
+        (encoded_with_trailer(make_card(), "BMP"), "BMP"),
+        (encoded_with_trailer(make_card(64, 64), "ICO"), "ICO"),
+        (encoded_with_trailer(make_card(), "GIF"), "GIF"),
+        (encoded_with_trailer(make_card(), "WEBP"), "WEBP"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIF"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1", "HEIF"),
+        (b"\xff\x0a\xfa\x7f", "JXL"),
+        (b"8BPS\x00\x01", "PSD"),
+        (b"BMW \xe5\xae\x9d\xe9\xa9\xac\xe8\xbd\xa6\xe8\xbf\x98\xe6\x98\xaf\xe5\xa5\x94\xe9\xa9\xb0", None),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", None),
+        ("# 标题\n".encode(), None),
+        (b"%PDF-1.7\n", None),
+        (b"", None),
+    ],
+)
 def test_issue_8_raster_files_are_recognised_by_their_first_bytes(data, expected):
     assert raster_format(data[:64]) == expected
 
@@ -170,24 +187,27 @@ def published_leaks(site: Path) -> list[str]:
 
 def test_issue_8_no_raster_file_is_copied_as_it_is_whatever_its_name_or_folder(make_project, capsys):
     jpeg = tagged_jpeg(6)
-    project = themed_project(make_project, {
-        "about.md": "# 关于我们\n\n![现场](assets/现场.jfif)\n\n![合影](assets/合影.JPEG)\n\n![扫描件](assets/扫描.tif)\n\n"
-                    "![旧照片](assets/旧照片.bmp)\n\n![无扩展名](assets/photo)\n",
-        "assets/现场.jfif": jpeg,
-        "assets/合影.JPEG": jpeg,
-        "assets/扫描.tif": tagged_tiff(),
-        "assets/旧照片.bmp": encoded_with_trailer(make_card(), "BMP"),
-        "assets/photo": jpeg,
-        "assets/unused.jfif": jpeg,
-        "assets/renamed.png": jpeg,
-        "assets/blob.dat": jpeg,
-        "assets/old.pjpeg": jpeg,
-        "misc/deep/folder/IMG_0001": jpeg,
-        "assets/logo.png": tagged_png(),
-        "assets/favicon.ico": encoded_with_trailer(make_card(64, 64), "ICO"),
-        "assets/header.jfif": jpeg,
-        "stylesheets/extra.css": '.md-header { background-image: url("../assets/header.jfif?v=1"); }\n',
-    })
+    project = themed_project(
+        make_project,
+        {
+            "about.md": "# 关于我们\n\n![现场](assets/现场.jfif)\n\n![合影](assets/合影.JPEG)\n\n![扫描件](assets/扫描.tif)\n\n"
+            "![旧照片](assets/旧照片.bmp)\n\n![无扩展名](assets/photo)\n",
+            "assets/现场.jfif": jpeg,
+            "assets/合影.JPEG": jpeg,
+            "assets/扫描.tif": tagged_tiff(),
+            "assets/旧照片.bmp": encoded_with_trailer(make_card(), "BMP"),
+            "assets/photo": jpeg,
+            "assets/unused.jfif": jpeg,
+            "assets/renamed.png": jpeg,
+            "assets/blob.dat": jpeg,
+            "assets/old.pjpeg": jpeg,
+            "misc/deep/folder/IMG_0001": jpeg,
+            "assets/logo.png": tagged_png(),
+            "assets/favicon.ico": encoded_with_trailer(make_card(64, 64), "ICO"),
+            "assets/header.jfif": jpeg,
+            "stylesheets/extra.css": '.md-header { background-image: url("../assets/header.jfif?v=1"); }\n',
+        },
+    )
     write_tree(project / "themes", {"assets/banner.jpg": jpeg})
     code, output = run_cli(["build", "-d", "site"], capsys)
     assert code == 0, output
@@ -195,12 +215,23 @@ def test_issue_8_no_raster_file_is_copied_as_it_is_whatever_its_name_or_folder(m
     assert published_leaks(site) == []
     about = (site / "about/index.html").read_text(encoding="utf-8")
     assert about.count("<picture>") == 5
-    for unused in ("assets/unused.jfif", "assets/renamed.png", "assets/blob.dat", "assets/old.pjpeg",
-                   "misc/deep/folder/IMG_0001", "assets/现场.jfif", "assets/photo"):
+    for unused in (
+        "assets/unused.jfif",
+        "assets/renamed.png",
+        "assets/blob.dat",
+        "assets/old.pjpeg",
+        "misc/deep/folder/IMG_0001",
+        "assets/现场.jfif",
+        "assets/photo",
+    ):
         assert not (site / unused).exists(), unused
     # Files the theme refers to keep their path and format, without their metadata.
-    for path, fmt, size in (("assets/logo.png", "PNG", (600, 300)), ("assets/favicon.ico", "ICO", (64, 64)),
-                            ("assets/header.jfif", "JPEG", (1200, 800)), ("assets/banner.jpg", "JPEG", (1200, 800))):
+    for path, fmt, size in (
+        ("assets/logo.png", "PNG", (600, 300)),
+        ("assets/favicon.ico", "ICO", (64, 64)),
+        ("assets/header.jfif", "JPEG", (1200, 800)),
+        ("assets/banner.jpg", "JPEG", (1200, 800)),
+    ):
         with Image.open(site / path) as image:
             assert (image.format, image.size) == (fmt, size), path
     with Image.open(site / "assets/logo.png") as logo:
@@ -209,10 +240,12 @@ def test_issue_8_no_raster_file_is_copied_as_it_is_whatever_its_name_or_folder(m
 
 
 def test_issue_8_a_photo_saved_as_an_attachment_is_not_published_as_it_is(make_project, capsys):
-    project = make_project({
-        "notices/2026-05-01-通知/index.md": "---\ntitle: 通知\ndate: 2026-05-01\n---\n\n[附件：报名表](报名表.pdf)\n",
-        "notices/2026-05-01-通知/报名表.pdf": tagged_jpeg(1),
-    })
+    project = make_project(
+        {
+            "notices/2026-05-01-通知/index.md": "---\ntitle: 通知\ndate: 2026-05-01\n---\n\n[附件：报名表](报名表.pdf)\n",
+            "notices/2026-05-01-通知/报名表.pdf": tagged_jpeg(1),
+        }
+    )
     code, output = run_cli(["build", "-d", "site"], capsys)
     assert code == 0, output
     assert "content/notices/2026-05-01-通知/报名表.pdf: 这个附件其实是一张图片，原图不会发布" in output

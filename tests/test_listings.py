@@ -2,7 +2,6 @@ from pathlib import Path
 
 from site_builder.content.model import Article, SourceFile
 from site_builder.listings import build_listings, page_url
-
 from tests.conftest import shanghai, site_settings
 
 
@@ -27,10 +26,13 @@ def test_sections_paginate_newest_first_with_page_urls():
 
 
 def test_terms_group_by_category_tag_unit_person_year():
-    articles = sorted([
-        make(1, tags=("敬老",), units=("甲",), category="会议"),
-        make(2, tags=("敬老", "家风"), people=("王秀兰",), featured=True),
-    ], key=Article.sort_key)
+    articles = sorted(
+        [
+            make(1, tags=("敬老",), units=("甲",), category="会议"),
+            make(2, tags=("敬老", "家风"), people=("王秀兰",), featured=True),
+        ],
+        key=Article.sort_key,
+    )
     listings = build_listings(articles, SETTINGS)
     tags = {t.name: [a.title for a in t.articles] for t in listings.terms["tag"]}
     assert tags == {"敬老": ["文章2", "文章1"], "家风": ["文章2"]}

@@ -9,7 +9,6 @@ import pytest
 from site_builder.diagnostics import Diagnostics
 from site_builder.feeds import plan_feeds
 from site_builder.pages import build_registry
-
 from site_builder.site import load_site
 from site_builder.summaries import teaser_markdown
 from tests.conftest import SHANGHAI, article, run_cli, site_settings, write_tree
@@ -31,23 +30,28 @@ unit: 石桥镇关工委
 """
 
 
-@pytest.mark.parametrize("body, teaser", [
-    ("![照片](a.jpg)\n\n第一段文字。\n\n第二段。", "第一段文字。"),
-    ("## 小标题\n\n- 列表\n- 项\n\n正文段落。", "正文段落。"),
-    ("导语一。\n\n导语二。\n<!-- more -->\n正文。", "导语一。\n\n导语二。"),
-    ("![只有照片](a.jpg)\n", ""),
-])
+@pytest.mark.parametrize(
+    "body, teaser",
+    [
+        ("![照片](a.jpg)\n\n第一段文字。\n\n第二段。", "第一段文字。"),
+        ("## 小标题\n\n- 列表\n- 项\n\n正文段落。", "正文段落。"),
+        ("导语一。\n\n导语二。\n<!-- more -->\n正文。", "导语一。\n\n导语二。"),
+        ("![只有照片](a.jpg)\n", ""),
+    ],
+)
 def test_the_teaser_is_the_first_prose_paragraph_or_the_text_before_more(body, teaser):
     assert teaser_markdown(body) == teaser
 
 
 def test_a_photo_first_article_gives_listings_a_text_teaser_and_every_link_resolves(make_project, capsys):
-    project = make_project({
-        "reports/2024-05-02-照片在前/index.md": PHOTO_FIRST,
-        "reports/2024-05-02-照片在前/读书.jpg": phone_jpeg(6),
-        "reports/2024-05-02-照片在前/附件.pdf": b"%PDF-1.7",
-        "reports/2024-05-01-另一篇.md": article("另一篇", unit="石桥镇关工委"),
-    })
+    project = make_project(
+        {
+            "reports/2024-05-02-照片在前/index.md": PHOTO_FIRST,
+            "reports/2024-05-02-照片在前/读书.jpg": phone_jpeg(6),
+            "reports/2024-05-02-照片在前/附件.pdf": b"%PDF-1.7",
+            "reports/2024-05-01-另一篇.md": article("另一篇", unit="石桥镇关工委"),
+        }
+    )
     code, output = run_cli(["build"], capsys)
     assert code == 0, output
     site = project / "site"
@@ -61,11 +65,14 @@ def test_a_photo_first_article_gives_listings_a_text_teaser_and_every_link_resol
 
 
 def test_the_registry_has_one_spec_per_page_with_titles_as_text(tmp_path):
-    content = write_tree(tmp_path / "content", {
-        "news/2024-05-01-甲.md": article("<b>甲</b> & 乙", tags="[敬老]"),
-        "about.md": "---\ntitle: 关于我们\n---\n\n# 关于\n",
-        "help.md": "# 使用帮助\n\n正文。\n",
-    })
+    content = write_tree(
+        tmp_path / "content",
+        {
+            "news/2024-05-01-甲.md": article("<b>甲</b> & 乙", tags="[敬老]"),
+            "about.md": "---\ntitle: 关于我们\n---\n\n# 关于\n",
+            "help.md": "# 使用帮助\n\n正文。\n",
+        },
+    )
     settings = site_settings(content, site_url="https://example.org/", site_name="站点")
     diagnostics = Diagnostics()
     site = load_site(settings, datetime(2026, 1, 1, tzinfo=SHANGHAI), diagnostics)

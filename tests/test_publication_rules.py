@@ -12,14 +12,17 @@ NOW = shanghai(2024, 5, 1, 12)
 BASE = Article(SOURCE, "甲", shanghai(2024, 5, 1, 9), "", 1, reviewed_by="周明华")
 
 
-@pytest.mark.parametrize("changes, require_review, reason", [
-    ({}, True, Reason.PUBLISHED),
-    ({"draft": True}, False, Reason.DRAFT),
-    ({"date": shanghai(2024, 5, 1, 12, 0, 1)}, False, Reason.FUTURE),
-    ({"date": NOW}, False, Reason.PUBLISHED),
-    ({"reviewed_by": ""}, True, Reason.UNREVIEWED),
-    ({"reviewed_by": ""}, False, Reason.PUBLISHED),
-])
+@pytest.mark.parametrize(
+    "changes, require_review, reason",
+    [
+        ({}, True, Reason.PUBLISHED),
+        ({"draft": True}, False, Reason.DRAFT),
+        ({"date": shanghai(2024, 5, 1, 12, 0, 1)}, False, Reason.FUTURE),
+        ({"date": NOW}, False, Reason.PUBLISHED),
+        ({"reviewed_by": ""}, True, Reason.UNREVIEWED),
+        ({"reviewed_by": ""}, False, Reason.PUBLISHED),
+    ],
+)
 def test_each_publication_rule(changes, require_review, reason):
     assert decide(replace(BASE, **changes), NOW, require_review).reason is reason
 

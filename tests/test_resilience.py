@@ -30,8 +30,14 @@ def free_port() -> int:
 
 def start(args: list[str], cwd: Path, **env) -> subprocess.Popen:
     environment = {**os.environ, "SITE_BUILDER_NOW": DEMO_NOW, **env}
-    return subprocess.Popen([sys.executable, "-m", "site_builder", *args], cwd=cwd, env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", *args],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def children(pid: int) -> set[int]:

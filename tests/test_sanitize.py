@@ -35,15 +35,18 @@ date: 2024-05-01
 DANGEROUS = re.compile(r"<script|onerror|onclick|onload|onmouseover|javascript:|<iframe|<svg|position:\s*fixed", re.I)
 
 
-@pytest.mark.parametrize("dirty, clean", [
-    ('<p>a<script>alert(1)</script>b</p>', "<p>ab</p>"),
-    ('<img src="x" onerror="alert(1)">', '<img src="x">'),
-    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
-    ('<a href="JaVaScRiPt&#58;alert(1)">x</a>', "<a>x</a>"),
-    ('<p style="position:fixed">x</p>', "<p>x</p>"),
-    ('<a href="附件.pdf" title="报名表">下载</a>', '<a href="附件.pdf" title="报名表">下载</a>'),
-    ('<sup>1</sup><br><table><tr><th scope="col">a</th></tr></table>', None),
-])
+@pytest.mark.parametrize(
+    "dirty, clean",
+    [
+        ("<p>a<script>alert(1)</script>b</p>", "<p>ab</p>"),
+        ('<img src="x" onerror="alert(1)">', '<img src="x">'),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="JaVaScRiPt&#58;alert(1)">x</a>', "<a>x</a>"),
+        ('<p style="position:fixed">x</p>', "<p>x</p>"),
+        ('<a href="附件.pdf" title="报名表">下载</a>', '<a href="附件.pdf" title="报名表">下载</a>'),
+        ('<sup>1</sup><br><table><tr><th scope="col">a</th></tr></table>', None),
+    ],
+)
 def test_the_allow_list_removes_script_and_keeps_what_articles_need(dirty, clean):
     result = sanitize_html(dirty)
     assert not DANGEROUS.search(result)
@@ -78,8 +81,12 @@ def test_pages_and_full_text_feeds_carry_no_script(make_project, capsys):
 def test_a_site_may_switch_cleaning_off_explicitly(make_project, capsys):
     project = make_project({"news/2024-05-01-代码.md": PAYLOAD_BODY})
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      require_review:", "      sanitize_html: false\n      require_review:"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      require_review:", "      sanitize_html: false\n      require_review:"
+        ),
+        encoding="utf-8",
+    )
     assert run_cli(["build"], capsys)[0] == 0
     page = next((project / "site").glob("news/2024/*/index.html")).read_text(encoding="utf-8")
     assert "<script>window.__pwned = 1</script>" in page

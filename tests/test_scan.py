@@ -2,7 +2,6 @@ import os
 
 from site_builder.content.scan import scan_sections
 from site_builder.diagnostics import Diagnostics
-
 from tests.conftest import article, site_settings, write_tree
 
 
@@ -13,15 +12,20 @@ def scan(tmp_path, files):
 
 
 def test_single_files_bundles_subfolders_and_section_intro(tmp_path):
-    result, diagnostics = scan(tmp_path, {
-        "news/index.md": "介绍",
-        "news/2024-05-01-甲.md": article(),
-        "news/2024/2024-06-01-乙/index.md": article(),
-        "news/2024/2024-06-01-乙/photo.jpg": b"x",
-        "stories/x.md": article(),
-    })
+    result, diagnostics = scan(
+        tmp_path,
+        {
+            "news/index.md": "介绍",
+            "news/2024-05-01-甲.md": article(),
+            "news/2024/2024-06-01-乙/index.md": article(),
+            "news/2024/2024-06-01-乙/photo.jpg": b"x",
+            "stories/x.md": article(),
+        },
+    )
     assert [(s.src_uri, s.is_bundle, s.name_part) for s in result.articles] == [
-        ("news/2024-05-01-甲.md", False, "甲"), ("news/2024/2024-06-01-乙/index.md", True, "乙")]
+        ("news/2024-05-01-甲.md", False, "甲"),
+        ("news/2024/2024-06-01-乙/index.md", True, "乙"),
+    ]
     assert set(result.section_intros) == {"news"}
     [error] = diagnostics.errors
     assert error.path == "content/stories/x.md" and "命名规则" in error.message

@@ -27,15 +27,19 @@ def test_long_names_that_differ_only_at_the_end_keep_different_slugs():
 
 
 def test_url_is_section_year_slug_and_explicit_slug_wins():
-    a, b = assign_urls([make("news/2024-05-01-敬老活动.md", "敬老活动"),
-                        make("news/2024-05-01-x.md", "x", slug="jing-lao-2")], Diagnostics())
+    a, b = assign_urls(
+        [make("news/2024-05-01-敬老活动.md", "敬老活动"), make("news/2024-05-01-x.md", "x", slug="jing-lao-2")],
+        Diagnostics(),
+    )
     assert a.url == "news/2024/jing-lao-huo-dong/" and b.url == "news/2024/jing-lao-2/"
 
 
 def test_url_clash_is_an_error_that_names_both_files():
     diagnostics = Diagnostics()
-    kept = assign_urls([make("news/2024-05-01-敬老活动.md", "敬老活动"),
-                        make("news/sub/2024-05-01-敬老活动.md", "敬老活动")], diagnostics)
+    kept = assign_urls(
+        [make("news/2024-05-01-敬老活动.md", "敬老活动"), make("news/sub/2024-05-01-敬老活动.md", "敬老活动")],
+        diagnostics,
+    )
     assert len(kept) == 1
     [error] = diagnostics.errors
     assert error.path == "content/news/sub/2024-05-01-敬老活动.md"

@@ -53,7 +53,7 @@ def draw_scene(seed: int, scene: str) -> Image.Image:
     horizon = int(height * (0.55 if indoor else 0.6))
     for y in range(horizon):
         t = y / horizon
-        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=False)))
     floor = (150, 110, 80) if indoor else (90 + rng.randint(0, 30), 150, 80)
     draw.rectangle([0, horizon, width, height], fill=floor)
     if indoor:
@@ -73,18 +73,24 @@ def draw_scene(seed: int, scene: str) -> Image.Image:
         shirt = (rng.randint(30, 220), rng.randint(30, 220), rng.randint(30, 220))
         draw.rounded_rectangle([x - 45 * scale, y - 260 * scale, x + 45 * scale, y], radius=25, fill=shirt)
         draw.ellipse([x - 32 * scale, y - 330 * scale, x + 32 * scale, y - 266 * scale], fill=(240, 200, 170))
-        draw.pieslice([x - 34 * scale, y - 336 * scale, x + 34 * scale, y - 280 * scale], 180, 360,
-                      fill=(40, 30, 30) if not adult else (200, 200, 200))
+        draw.pieslice(
+            [x - 34 * scale, y - 336 * scale, x + 34 * scale, y - 280 * scale],
+            180,
+            360,
+            fill=(40, 30, 30) if not adult else (200, 200, 200),
+        )
         if not adult:
-            draw.polygon([(x - 20, y - 250 * scale), (x + 20, y - 250 * scale), (x, y - 215 * scale)], fill=(220, 20, 30))
+            draw.polygon(
+                [(x - 20, y - 250 * scale), (x + 20, y - 250 * scale), (x, y - 215 * scale)], fill=(220, 20, 30)
+            )
     noise = Image.effect_noise(SIZE, 18).convert("RGB")
     return Image.blend(image.filter(ImageFilter.GaussianBlur(1.2)), noise, 0.06)
 
 
 def phone_exif(seed: int, orientation: int) -> Image.Exif:
     exif = Image.Exif()
-    exif[0x010F] = "DemoPhone"            # Make
-    exif[0x0110] = "DP-12 Pro"            # Model
+    exif[0x010F] = "DemoPhone"  # Make
+    exif[0x0110] = "DP-12 Pro"  # Model
     exif[0x0132] = "2026:05:31 15:02:01"  # DateTime
     exif[0x0112] = orientation
     gps = exif.get_ifd(0x8825)
@@ -96,7 +102,9 @@ def phone_exif(seed: int, orientation: int) -> Image.Exif:
 def main() -> None:
     for rel, seed, scene, orientation in PHOTOS:
         picture = draw_scene(seed, scene)
-        stored = picture.transpose(TRANSPOSE_FOR_STORAGE[orientation]) if orientation in TRANSPOSE_FOR_STORAGE else picture
+        stored = (
+            picture.transpose(TRANSPOSE_FOR_STORAGE[orientation]) if orientation in TRANSPOSE_FOR_STORAGE else picture
+        )
         target = CONTENT / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         stored.save(target, "JPEG", quality=80, exif=phone_exif(seed, orientation).tobytes())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -17,35 +18,90 @@ from site_builder.content.model import Article, PhotoRef, SourceFile
 from site_builder.diagnostics import Diagnostics
 
 KNOWN_KEYS = (
-    "title", "date", "summary", "cover", "photos", "category", "tags", "unit", "people",
-    "author", "reviewed_by", "location", "participants", "featured", "draft", "slug",
+    "title",
+    "date",
+    "summary",
+    "cover",
+    "photos",
+    "category",
+    "tags",
+    "unit",
+    "people",
+    "author",
+    "reviewed_by",
+    "location",
+    "participants",
+    "featured",
+    "draft",
+    "slug",
 )
 # Authors sometimes write the Chinese field name; tell them the English key instead.
 CHINESE_KEYS = {
-    "标题": "title", "日期": "date", "时间": "date", "摘要": "summary", "封面": "cover",
-    "图集": "photos", "照片": "photos", "分类": "category", "栏目": "category", "标签": "tags",
-    "单位": "unit", "人物": "people", "作者": "author", "通讯员": "author", "审核": "reviewed_by",
-    "审核人": "reviewed_by", "地点": "location", "参与人数": "participants", "人数": "participants",
-    "图片新闻": "featured", "草稿": "draft",
+    "标题": "title",
+    "日期": "date",
+    "时间": "date",
+    "摘要": "summary",
+    "封面": "cover",
+    "图集": "photos",
+    "照片": "photos",
+    "分类": "category",
+    "栏目": "category",
+    "标签": "tags",
+    "单位": "unit",
+    "人物": "people",
+    "作者": "author",
+    "通讯员": "author",
+    "审核": "reviewed_by",
+    "审核人": "reviewed_by",
+    "地点": "location",
+    "参与人数": "participants",
+    "人数": "participants",
+    "图片新闻": "featured",
+    "草稿": "draft",
 }
 # Keys that can only mean "do not publish": guessing wrong would publish a draft (CONTRACT), so
 # each is an error, never a "did you mean" warning. Compared case-insensitively, and any key
 # within one typo of `draft` counts too (`darft`, `drafts`, `Draft`).
-WITHHOLDING_KEYS = frozenset({
-    "草稿", "是否草稿", "草稿箱", "未发布", "不发布", "暂不发布", "隐藏", "published", "publish", "发布", "是否发布",
-    "hidden", "hide", "unpublished", "is_draft", "isdraft",
-})
+WITHHOLDING_KEYS = frozenset(
+    {
+        "草稿",
+        "是否草稿",
+        "草稿箱",
+        "未发布",
+        "不发布",
+        "暂不发布",
+        "隐藏",
+        "published",
+        "publish",
+        "发布",
+        "是否发布",
+        "hidden",
+        "hide",
+        "unpublished",
+        "is_draft",
+        "isdraft",
+    }
+)
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
 YEARS = range(1900, 3000)
 DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
-    "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
 )
 
 
-def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics,
-                 keep_with_errors: bool = False) -> Article | None:
+def load_article(
+    source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics, keep_with_errors: bool = False
+) -> Article | None:
     """Read, parse and validate one article; None when it has an error (already reported).
 
     With `keep_with_errors`, an article whose front matter could be read comes back even with
@@ -55,8 +111,7 @@ def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics,
     try:
         text = source.path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        diagnostics.error(source.display_path, 0, "文件不是 UTF-8 编码",
-                          "请用记事本或 VS Code 另存为“UTF-8”编码后再试")
+        diagnostics.error(source.display_path, 0, "文件不是 UTF-8 编码", "请用记事本或 VS Code 另存为“UTF-8”编码后再试")
         return None
     except OSError as error:
         diagnostics.error(source.display_path, 0, f"无法读取文件（{error.strerror}）")
@@ -67,8 +122,9 @@ def load_article(source: SourceFile, zone: ZoneInfo, diagnostics: Diagnostics,
     return build_article(source, front, zone, diagnostics, keep_with_errors)
 
 
-def build_article(source: SourceFile, front: FrontMatter, zone: ZoneInfo,
-                  diagnostics: Diagnostics, keep_with_errors: bool = False) -> Article | None:
+def build_article(
+    source: SourceFile, front: FrontMatter, zone: ZoneInfo, diagnostics: Diagnostics, keep_with_errors: bool = False
+) -> Article | None:
     """Validate front-matter values into an Article, reporting every problem of the file;
     None when there was one, unless `keep_with_errors` (see `load_article`)."""
     fields = _FieldReader(source.display_path, front, diagnostics)
@@ -80,8 +136,12 @@ def build_article(source: SourceFile, front: FrontMatter, zone: ZoneInfo,
     cover_src = fields.text("cover")
     slug = fields.text("slug")
     if slug and not SLUG_PATTERN.match(slug):
-        diagnostics.error(source.display_path, front.lines["slug"], f"网址名 slug“{slug}”不合规",
-                          "只能用小写英文字母、数字和连字符，例如 jing-lao-huo-dong")
+        diagnostics.error(
+            source.display_path,
+            front.lines["slug"],
+            f"网址名 slug“{slug}”不合规",
+            "只能用小写英文字母、数字和连字符，例如 jing-lao-huo-dong",
+        )
     article = Article(
         source=source,
         title=title,
@@ -107,9 +167,12 @@ def build_article(source: SourceFile, front: FrontMatter, zone: ZoneInfo,
     )
     fields.warn_unknown_keys()
     if when and when.strftime("%Y-%m-%d") != source.date_part:
-        diagnostics.warning(source.display_path, front.lines["date"],
-                            f"date（{when:%Y-%m-%d}）与文件名里的日期（{source.date_part}）不一致",
-                            "网站以 date 为准；若是复制的旧文章，请同时改文件名")
+        diagnostics.warning(
+            source.display_path,
+            front.lines["date"],
+            f"date（{when:%Y-%m-%d}）与文件名里的日期（{source.date_part}）不一致",
+            "网站以 date 为准；若是复制的旧文章，请同时改文件名",
+        )
     if len(diagnostics.errors_for(source.display_path)) > errors_before and not keep_with_errors:
         return None
     return article
@@ -141,7 +204,7 @@ class _FieldReader:
                 self._error(key, f"缺少 {key}（{_label(key)}）", f"请在 front matter 中加一行 {key}: …")
             return ""
         value = self.front.values[key]
-        if isinstance(value, bool) or isinstance(value, (list, dict)):
+        if isinstance(value, (bool, list, dict)):
             self._error(key, f"{key}（{_label(key)}）应是一段文字", "整段文字请加引号")
             return ""
         if isinstance(value, (date, datetime)):
@@ -154,7 +217,9 @@ class _FieldReader:
         value = self.front.values[key]
         if isinstance(value, str):
             items = [part.strip() for part in LIST_SEPARATORS.split(value)]
-        elif isinstance(value, list) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        elif isinstance(value, list) and all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+        ):
             items = [str(v).strip() for v in value]
         else:
             self._error(key, f"{key}（{_label(key)}）应是文字或文字列表", f"例如 {key}: [甲, 乙]")
@@ -214,8 +279,12 @@ class _FieldReader:
                 alt = str(item.get("alt") or "").strip()
                 photos.append(PhotoRef(item["src"].strip(), caption, alt, line))
             else:
-                self.diagnostics.error(self.path, line, f"图集第 {index + 1} 项缺少照片文件名",
-                                       "请写成 - src: 照片.jpg（可加 caption: 说明）")
+                self.diagnostics.error(
+                    self.path,
+                    line,
+                    f"图集第 {index + 1} 项缺少照片文件名",
+                    "请写成 - src: 照片.jpg（可加 caption: 说明）",
+                )
         return tuple(photos)
 
     def warn_unknown_keys(self) -> None:
@@ -224,13 +293,22 @@ class _FieldReader:
             if key in KNOWN_KEYS:
                 continue
             if _means_draft(key):
-                self._error(key, f"“{key}”不是可识别的字段，它像是想表示“草稿/不发布”，为安全起见这篇文章不会发布",
-                            "草稿请写 draft: true，要发布请写 draft: false（全小写英文）")
+                self._error(
+                    key,
+                    f"“{key}”不是可识别的字段，它像是想表示“草稿/不发布”，为安全起见这篇文章不会发布",
+                    "草稿请写 draft: true，要发布请写 draft: false（全小写英文）",
+                )
                 continue
-            suggestion = CHINESE_KEYS.get(key) or next(iter(difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)), None)
+            suggestion = CHINESE_KEYS.get(key) or next(
+                iter(difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)), None
+            )
             if suggestion:
-                self.diagnostics.warning(self.path, self._line(key), f"未知的字段“{key}”，您是否想写 {suggestion}?",
-                                         "字段名请用英文，见 site-builder new 生成的模板")
+                self.diagnostics.warning(
+                    self.path,
+                    self._line(key),
+                    f"未知的字段“{key}”，您是否想写 {suggestion}?",
+                    "字段名请用英文，见 site-builder new 生成的模板",
+                )
 
 
 def _means_draft(key: str) -> bool:
@@ -261,7 +339,8 @@ def _parse_datetime(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    for parse in (datetime.fromisoformat, *(_strptime(pattern) for pattern in DATE_FORMATS)):
+    parsers: list[Callable[[str], datetime]] = [datetime.fromisoformat, *(_strptime(p) for p in DATE_FORMATS)]
+    for parse in parsers:
         try:
             return parse(text)
         except ValueError:
@@ -269,14 +348,24 @@ def _parse_datetime(value: object) -> datetime | None:
     return None
 
 
-def _strptime(pattern: str):
+def _strptime(pattern: str) -> Callable[[str], datetime]:
     return lambda text: datetime.strptime(text, pattern)
 
 
 def _label(key: str) -> str:
     return {
-        "title": "标题", "summary": "摘要", "cover": "封面", "category": "分类", "tags": "标签",
-        "unit": "单位", "people": "人物", "author": "作者", "reviewed_by": "审核人", "location": "地点",
-        "participants": "参与人数", "featured": "图片新闻", "draft": "草稿", "slug": "网址名",
+        "title": "标题",
+        "summary": "摘要",
+        "cover": "封面",
+        "category": "分类",
+        "tags": "标签",
+        "unit": "单位",
+        "people": "人物",
+        "author": "作者",
+        "reviewed_by": "审核人",
+        "location": "地点",
+        "participants": "参与人数",
+        "featured": "图片新闻",
+        "draft": "草稿",
+        "slug": "网址名",
     }.get(key, key)
-

@@ -45,23 +45,31 @@ def parse_front_matter(text: str, shown_path: str, diagnostics: Diagnostics) -> 
     lines = text.replace("\r\n", "\n").split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     if not lines or lines[0].rstrip() != FENCE:
-        diagnostics.error(shown_path, 1, "文件开头缺少 front matter（标题、日期等信息）",
-                          "第一行应为 ---，接着写 title: 和 date:，再用一行 --- 结束")
+        diagnostics.error(
+            shown_path,
+            1,
+            "文件开头缺少 front matter（标题、日期等信息）",
+            "第一行应为 ---，接着写 title: 和 date:，再用一行 --- 结束",
+        )
         return None
     closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in CLOSING_FENCES), None)
     if closing is None:
         diagnostics.error(shown_path, 1, "front matter 没有结束", "请在标题、日期等信息之后加一行 ---")
         return None
     yaml_text = "".join(lines[1:closing])
-    body = "".join(lines[closing + 1:])
+    body = "".join(lines[closing + 1 :])
     body_line = closing + 2
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 2 if mark else 1
-        diagnostics.error(shown_path, line, f"front matter 的格式有误（{_describe_yaml_error(error)}）",
-                          "请检查这一行及上一行：冒号后要有空格，含冒号或 # 的内容请加引号，缩进请用空格")
+        diagnostics.error(
+            shown_path,
+            line,
+            f"front matter 的格式有误（{_describe_yaml_error(error)}）",
+            "请检查这一行及上一行：冒号后要有空格，含冒号或 # 的内容请加引号，缩进请用空格",
+        )
         return None
     except yaml.YAMLError as error:
         diagnostics.error(shown_path, 1, f"front matter 无法读取（{error}）")
@@ -77,8 +85,9 @@ def parse_front_matter(text: str, shown_path: str, diagnostics: Diagnostics) -> 
     return _construct(node, body, body_line, shown_path, diagnostics)
 
 
-def _construct(node: yaml.MappingNode, body: str, body_line: int, shown_path: str,
-               diagnostics: Diagnostics) -> FrontMatter:
+def _construct(
+    node: yaml.MappingNode, body: str, body_line: int, shown_path: str, diagnostics: Diagnostics
+) -> FrontMatter:
     """Build the values key by key, so that a bad value (e.g. `date: 2024-13-45`) names its line."""
     constructor = yaml.SafeLoader("")
     values: dict[str, object] = {}
@@ -89,8 +98,9 @@ def _construct(node: yaml.MappingNode, body: str, body_line: int, shown_path: st
         key = str(key_node.value)
         line = key_node.start_mark.line + 2
         if key in lines:
-            diagnostics.warning(shown_path, line, f"“{key}”写了两次，以这一处为准",
-                                f"另一处在第 {lines[key]} 行，请删掉多余的一处")
+            diagnostics.warning(
+                shown_path, line, f"“{key}”写了两次，以这一处为准", f"另一处在第 {lines[key]} 行，请删掉多余的一处"
+            )
         lines[key] = line
         try:
             values[key] = constructor.construct_object(value_node, deep=True)

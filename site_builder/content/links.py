@@ -17,18 +17,48 @@ from site_builder.content.model import Article
 from site_builder.content.paths import is_external, resolve_local
 from site_builder.diagnostics import Diagnostics
 
-ATTACHMENT_SUFFIXES = frozenset({
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".et", ".dps", ".ofd",
-    ".zip", ".rar", ".7z", ".txt",
-})
+ATTACHMENT_SUFFIXES = frozenset(
+    {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".wps",
+        ".et",
+        ".dps",
+        ".ofd",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".txt",
+    }
+)
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm"})
-PHOTO_SUFFIXES = frozenset({
-    ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif",
-})
+PHOTO_SUFFIXES = frozenset(
+    {
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".jfif",
+        ".png",
+        ".gif",
+        ".webp",
+        ".heic",
+        ".heif",
+        ".tif",
+        ".tiff",
+        ".bmp",
+        ".avif",
+    }
+)
 
 # [text](target "title"), [text](<target with spaces>), not ![alt](…) (photos are handled elsewhere).
 MARKDOWN_LINK = re.compile(
-    r"(?<!!)\[(?:[^\]\\\n]|\\.)*\]\(\s*(?:<(?P<angled>[^>\n]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+    r"(?<!!)\[(?:[^\]\\\n]|\\.)*\]\(\s*(?:<(?P<angled>[^>\n]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)"
+)
 REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(?:<(?P<angled>[^>\n]+)>|(?P<plain>\S+))", re.MULTILINE)
 HTML_LINK = re.compile(r"<a\s[^>]*?\bhref\s*=\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')", re.IGNORECASE)
 
@@ -62,8 +92,9 @@ def body_links(body: str, first_line: int) -> tuple[LinkRef, ...]:
     return tuple(sorted(found, key=lambda link: link.line))
 
 
-def collect_attachments(articles: tuple[Article, ...], content_dir: Path,
-                        diagnostics: Diagnostics) -> tuple[Attachment, ...]:
+def collect_attachments(
+    articles: tuple[Article, ...], content_dir: Path, diagnostics: Diagnostics
+) -> tuple[Attachment, ...]:
     """The attachments of the published `articles`; every link that cannot work becomes an error."""
     attachments: dict[str, Attachment] = {}
     for article in articles:
@@ -74,8 +105,7 @@ def collect_attachments(articles: tuple[Article, ...], content_dir: Path,
     return tuple(attachments.values())
 
 
-def _attachment_for(article: Article, link: LinkRef, content_dir: Path,
-                    diagnostics: Diagnostics) -> Attachment | None:
+def _attachment_for(article: Article, link: LinkRef, content_dir: Path, diagnostics: Diagnostics) -> Attachment | None:
     target = link.target
     if is_external(target) or target.startswith(("#", "/")):
         return None
@@ -84,16 +114,28 @@ def _attachment_for(article: Article, link: LinkRef, content_dir: Path,
     if not suffix or suffix in PAGE_SUFFIXES:
         return None
     if suffix in PHOTO_SUFFIXES:
-        diagnostics.error(shown, link.line, f"链接“{target}”指向照片原图，原图不会发布（其中可能有拍摄地点）",
-                          f"要插入照片请写 ![照片说明]({target})，读者点击照片即可看大图")
+        diagnostics.error(
+            shown,
+            link.line,
+            f"链接“{target}”指向照片原图，原图不会发布（其中可能有拍摄地点）",
+            f"要插入照片请写 ![照片说明]({target})，读者点击照片即可看大图",
+        )
         return None
     if suffix not in ATTACHMENT_SUFFIXES:
-        diagnostics.error(shown, link.line, f"链接“{target}”指向的文件不会发布：{suffix} 不是可发布的附件类型",
-                          "附件可以是 " + "、".join(sorted(s.lstrip(".") for s in ATTACHMENT_SUFFIXES)) + "；其他文件请先压缩成 zip")
+        diagnostics.error(
+            shown,
+            link.line,
+            f"链接“{target}”指向的文件不会发布：{suffix} 不是可发布的附件类型",
+            "附件可以是 " + "、".join(sorted(s.lstrip(".") for s in ATTACHMENT_SUFFIXES)) + "；其他文件请先压缩成 zip",
+        )
         return None
     path, reason = resolve_local(target, article.source.folder)
     if path is None:
-        diagnostics.error(shown, link.line, f"附件“{target}”无法发布：{reason}",
-                          "请把附件放在文章旁边（同一个文件夹），链接只写文件名")
+        diagnostics.error(
+            shown,
+            link.line,
+            f"附件“{target}”无法发布：{reason}",
+            "请把附件放在文章旁边（同一个文件夹），链接只写文件名",
+        )
         return None
     return Attachment(path, path.relative_to(content_dir.resolve()).as_posix(), article.url + path.name)

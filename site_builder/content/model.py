@@ -6,11 +6,11 @@ go into `Article.extra` (kept for templates, checked for typos).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,6 @@ class Article:
         """Line of a front-matter key, or of the front matter's start when the key is absent."""
         return self.lines.get(key, 1)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[float, str]:
         """Newest first, then by path, so equal dates still give a stable order."""
         return (-self.date.timestamp(), self.source.src_uri)

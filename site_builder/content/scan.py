@@ -65,8 +65,10 @@ def scan_sections(settings: SiteSettings, diagnostics: Diagnostics) -> ScanResul
         folder = root / section.name
         if not folder.is_dir():
             diagnostics.warning(
-                display_path(folder, settings.project_dir), 0,
-                f"栏目“{section.title}”的文件夹不存在", f"请新建文件夹 {section.name}/，或从 mkdocs.yml 的 sections 中删掉它",
+                display_path(folder, settings.project_dir),
+                0,
+                f"栏目“{section.title}”的文件夹不存在",
+                f"请新建文件夹 {section.name}/，或从 mkdocs.yml 的 sections 中删掉它",
             )
             continue
         for dirpath, dirnames, filenames in os.walk(folder):
@@ -82,13 +84,18 @@ def scan_sections(settings: SiteSettings, diagnostics: Diagnostics) -> ScanResul
     return ScanResult(tuple(articles), intros)
 
 
-def _classify(path: Path, section: str, settings: SiteSettings, diagnostics: Diagnostics,
-              intros: dict[str, Path]) -> SourceFile | None:
+def _classify(
+    path: Path, section: str, settings: SiteSettings, diagnostics: Diagnostics, intros: dict[str, Path]
+) -> SourceFile | None:
     root = settings.content_dir
     shown = display_path(path, settings.project_dir)
     if not is_inside(path, root):
-        diagnostics.error(shown, 0, "这是一个指向 content 文件夹以外的链接（symlink），出于安全不会发布",
-                          "请把文件本身复制到 content 里")
+        diagnostics.error(
+            shown,
+            0,
+            "这是一个指向 content 文件夹以外的链接（symlink），出于安全不会发布",
+            "请把文件本身复制到 content 里",
+        )
         return None
     rel = path.relative_to(root)
     if path.name == "index.md" and path.parent == root / section:
@@ -100,12 +107,18 @@ def _classify(path: Path, section: str, settings: SiteSettings, diagnostics: Dia
         match, is_bundle = ARTICLE_NAME.match(path.stem), False
     if match is None:
         diagnostics.error(
-            shown, 0, "文件名不符合文章的命名规则",
+            shown,
+            0,
+            "文件名不符合文章的命名规则",
             "文章应命名为“日期-标题.md”，例如 2024-05-01-敬老活动.md，或放在“日期-标题”文件夹里的 index.md",
         )
         return None
-    if not is_bundle and path.parent.name and ARTICLE_NAME.match(path.parent.name) and \
-            (path.parent / "index.md").exists():
+    if (
+        not is_bundle
+        and path.parent.name
+        and ARTICLE_NAME.match(path.parent.name)
+        and (path.parent / "index.md").exists()
+    ):
         # A second Markdown file inside a bundle is a note beside the article, not an article.
         diagnostics.warning(shown, 0, "文章文件夹里只有 index.md 会被发布，这个文件不会发布")
         return None
@@ -132,9 +145,15 @@ def scan_hand_written_pages(settings: SiteSettings) -> tuple[HandWrittenPage, ..
         if not is_inside(path, root):
             continue  # a symlink out of content/ is never read (the adapter warns about it)
         src_uri = relative.as_posix()
-        pages.append(HandWrittenPage(path, src_uri, display_path(path, settings.project_dir),
-                                     page_url(src_uri, settings.use_directory_urls),
-                                     path.read_text(encoding="utf-8-sig", errors="replace")))
+        pages.append(
+            HandWrittenPage(
+                path,
+                src_uri,
+                display_path(path, settings.project_dir),
+                page_url(src_uri, settings.use_directory_urls),
+                path.read_text(encoding="utf-8-sig", errors="replace"),
+            )
+        )
     return tuple(pages)
 
 

@@ -21,11 +21,11 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from site_builder.atomic import write_file_atomically
 from site_builder.deploy.manifest import SiteFile
@@ -61,7 +61,7 @@ def releases_dir(target: Path) -> Path:
 
 def release_name(digest: str, now: datetime | None = None) -> str:
     """Sortable by time, unique per content: `20261121T133600123456-1a2b3c4d`."""
-    moment = (now or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%S%f")
+    moment = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%f")
     return f"{moment}-{digest[:8]}"
 
 
@@ -102,8 +102,10 @@ def inspect_target(target: Path, adopt: bool = False, protected: Iterable[Protec
     if target.is_symlink():
         if current_release(target) is not None:
             return "ours"
-        raise DeployError(f"{target} 是一个指向 {os.readlink(target)} 的链接，不是 site-builder 发布的；"
-                          "为避免误删，没有做任何改动。请换一个发布位置")
+        raise DeployError(
+            f"{target} 是一个指向 {os.readlink(target)} 的链接，不是 site-builder 发布的；"
+            "为避免误删，没有做任何改动。请换一个发布位置"
+        )
     if not target.exists():
         return "new"
     if not target.is_dir():
@@ -111,18 +113,31 @@ def inspect_target(target: Path, adopt: bool = False, protected: Iterable[Protec
     if not any(target.iterdir()):
         return "empty"
     if not adopt:
-        raise DeployError(f"{target} 里已经有别的文件（不是 site-builder 发布的），为避免误删，没有做任何改动。"
-                          f"请换一个新的或空的文件夹；{ADOPT_HINT}")
+        raise DeployError(
+            f"{target} 里已经有别的文件（不是 site-builder 发布的），为避免误删，没有做任何改动。"
+            f"请换一个新的或空的文件夹；{ADOPT_HINT}"
+        )
     if len(target.parts) <= 2:
-        raise DeployError(f"{target} 是系统的顶层文件夹，不能接管；没有做任何改动。请换一个专门放网站的文件夹，例如 /srv/www/site")
+        raise DeployError(
+            f"{target} 是系统的顶层文件夹，不能接管；没有做任何改动。请换一个专门放网站的文件夹，例如 /srv/www/site"
+        )
     if (releases / INITIAL_RELEASE).exists():
-        raise DeployError(f"{releases / INITIAL_RELEASE} 已经保存着一份原有文件夹，不能再接管 {target}；"
-                          "没有做任何改动。请先把它们移到别处，或换一个发布位置")
+        raise DeployError(
+            f"{releases / INITIAL_RELEASE} 已经保存着一份原有文件夹，不能再接管 {target}；"
+            "没有做任何改动。请先把它们移到别处，或换一个发布位置"
+        )
     return "adopt"
 
 
-def deploy_folder(site_dir: Path, files: dict[str, SiteFile], digest: str, target: Path, dry_run: bool = False,
-                  adopt: bool = False, protected: Iterable[Protected] = ()) -> DeployReport:
+def deploy_folder(
+    site_dir: Path,
+    files: dict[str, SiteFile],
+    digest: str,
+    target: Path,
+    dry_run: bool = False,
+    adopt: bool = False,
+    protected: Iterable[Protected] = (),
+) -> DeployReport:
     """Write a new release of `files` and switch `target` to it, if `target` is deploy's to change."""
     state = inspect_target(target, adopt, protected)
     report = DeployReport(str(target), dry_run)
@@ -149,8 +164,15 @@ def deploy_folder(site_dir: Path, files: dict[str, SiteFile], digest: str, targe
     return report
 
 
-def _publish(site_dir: Path, files: dict[str, SiteFile], known: dict[str, str], previous: Path | None,
-             release: Path, target: Path, state: str) -> None:
+def _publish(
+    site_dir: Path,
+    files: dict[str, SiteFile],
+    known: dict[str, str],
+    previous: Path | None,
+    release: Path,
+    target: Path,
+    state: str,
+) -> None:
     """Write `release`, then switch; interrupted (Ctrl-C, a full disk) before the switch, undo every step."""
     staging = release.with_name(f".incoming-{release.name}")
     moved_aside = False
@@ -285,15 +307,19 @@ def _refuse_protected(target: Path, protected: Iterable[Protected]) -> None:
                 relation = f"在{guard.what} {path} 里面"
             else:
                 continue
-            raise DeployError(f"不能发布到 {target}：它{relation}，发布会把它换成网站；为避免误删，没有做任何改动。"
-                              "请换一个专门放网站的文件夹，例如 /srv/www/site")
+            raise DeployError(
+                f"不能发布到 {target}：它{relation}，发布会把它换成网站；为避免误删，没有做任何改动。"
+                "请换一个专门放网站的文件夹，例如 /srv/www/site"
+            )
 
 
 def _refuse_file_on_the_way(target: Path) -> None:
     for parent in target.parents:
         if parent.exists() or parent.is_symlink():
             if not parent.is_dir():
-                raise DeployError(f"{parent} 是一个文件，不是文件夹，不能在它下面发布网站；没有做任何改动。请换一个发布位置")
+                raise DeployError(
+                    f"{parent} 是一个文件，不是文件夹，不能在它下面发布网站；没有做任何改动。请换一个发布位置"
+                )
             return
 
 
@@ -304,6 +330,7 @@ def _manifest_path(release: Path) -> Path:
 
 def _read_manifest(release: Path) -> dict[str, str]:
     try:
-        return json.loads(_manifest_path(release).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        manifest = json.loads(_manifest_path(release).read_text(encoding="utf-8"))
+        return {str(path): str(digest) for path, digest in manifest.items()}
+    except (OSError, ValueError, AttributeError):
         return {}

@@ -14,8 +14,8 @@ import gzip
 import json
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
-from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "data"})
@@ -65,11 +65,11 @@ def resolve(url: str, page: str, site_url: str = "") -> str | None:
             return None
         if not (parts.path + "/").startswith(root):
             return None
-        path = parts.path[len(root):]
+        path = parts.path[len(root) :]
     elif parts.path.startswith("/"):
         if not (parts.path + "/").startswith(root):
             return None
-        path = parts.path[len(root):]
+        path = parts.path[len(root) :]
     elif not parts.path:
         return None
     else:

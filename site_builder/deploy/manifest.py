@@ -74,18 +74,21 @@ def write_build_stamp(site_dir: Path, site_url: str) -> None:
     (site_dir / BUILD_STAMP).write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
 
 
-def read_build_stamp(site_dir: Path) -> dict | None:
+def read_build_stamp(site_dir: Path) -> dict[str, str] | None:
+    """The stamp of a successful build (site_url, digest), or None for a folder without one."""
     try:
-        return json.loads((site_dir / BUILD_STAMP).read_text(encoding="utf-8"))
+        stamp = json.loads((site_dir / BUILD_STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return {str(k): str(v) for k, v in stamp.items()} if isinstance(stamp, dict) else None
 
 
 def upload_order(files: list[SiteFile]) -> list[SiteFile]:
     """Assets first, then HTML from the deepest (articles) up to listings and home, then feeds,
     sitemap and search index. Only a rank: order.plan_upload follows the actual links, in this
     order where they leave a choice."""
-    def rank(file: SiteFile) -> tuple:
+
+    def rank(file: SiteFile) -> tuple[int, int, str]:
         stage = 0 if not file.is_page else 1 if file.path.endswith(".html") else 2
         return stage, -file.path.count("/"), file.path
 

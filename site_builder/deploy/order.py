@@ -24,15 +24,17 @@ off may leave a placeholder behind; the next deploy sees its content differ and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from site_builder.deploy.links import to_file
 from site_builder.deploy.manifest import SiteFile, upload_order
 
-PLACEHOLDER = ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"10\">"
-               "<title>正在更新</title></head><body><p>本页正在更新，请稍后刷新。</p></body></html>\n").encode()
+PLACEHOLDER = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    '<meta name="robots" content="noindex"><meta http-equiv="refresh" content="10">'
+    "<title>正在更新</title></head><body><p>本页正在更新，请稍后刷新。</p></body></html>\n"
+).encode()
 """Sent for a new page on a cycle before the real one: a link to it never leads to a 404."""
 PLACEHOLDER_CACHE = "no-cache"
 
@@ -52,7 +54,9 @@ def dependencies(changed: list[SiteFile], links: Mapping[str, set[str]], remote:
     needs = {}
     for file in changed:
         targets = {to_file(path, names) for path in links.get(file.path, ())}
-        needs[file.path] = sorted((t for t in targets if t and t != file.path and t not in remote), key=rank.__getitem__)
+        needs[file.path] = sorted(
+            (t for t in targets if t and t != file.path and t not in remote), key=rank.__getitem__
+        )
     return needs
 
 

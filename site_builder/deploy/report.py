@@ -20,6 +20,8 @@ class DeployReport:
         """One line: files uploaded / unchanged / deleted, bytes, seconds."""
         verb = "将上传" if self.dry_run else "上传"
         seconds = time.monotonic() - self.started
-        return (f"{'（演练，未做任何改动）' if self.dry_run else ''}{self.target}：{verb} {len(self.uploaded)} 个文件"
-                f"（{self.bytes_uploaded / 2**20:.1f} MB），未变 {self.skipped} 个，"
-                f"{'将删除' if self.dry_run else '删除'} {len(self.deleted)} 个，用时 {seconds:.1f} 秒")
+        return (
+            f"{'（演练，未做任何改动）' if self.dry_run else ''}{self.target}：{verb} {len(self.uploaded)} 个文件"
+            f"（{self.bytes_uploaded / 2**20:.1f} MB），未变 {self.skipped} 个，"
+            f"{'将删除' if self.dry_run else '删除'} {len(self.deleted)} 个，用时 {seconds:.1f} 秒"
+        )

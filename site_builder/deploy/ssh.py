@@ -19,8 +19,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from site_builder.deploy.folder import (ADOPT_HINT, INITIAL_RELEASE, KEEP_RELEASES, RELEASE, DeployError,
-                                        link_release, release_name)
+from site_builder.deploy.folder import (
+    ADOPT_HINT,
+    INITIAL_RELEASE,
+    KEEP_RELEASES,
+    RELEASE,
+    DeployError,
+    link_release,
+    release_name,
+)
 from site_builder.deploy.manifest import BUILD_STAMP, SiteFile
 from site_builder.deploy.report import DeployReport
 
@@ -55,17 +62,21 @@ class Host:
     @staticmethod
     def ssh_command() -> list[str]:
         """The ssh program and options, in batch mode so a missing key fails instead of prompting."""
-        return shlex.split(os.environ.get(SSH_VARIABLE) or "ssh") + ["-o", "BatchMode=yes"]
+        return [*shlex.split(os.environ.get(SSH_VARIABLE) or "ssh"), "-o", "BatchMode=yes"]
 
     def run(self, script: str) -> str:
         command = [*self.ssh_command(), self.address, script] if self.address else ["sh", "-c", script]
         try:
             result = subprocess.run(command, capture_output=True, text=True)
         except FileNotFoundError:
-            raise DeployError(f"本机找不到程序 {command[0]}，请先安装 OpenSSH 客户端（或检查 {SSH_VARIABLE}）") from None
+            raise DeployError(
+                f"本机找不到程序 {command[0]}，请先安装 OpenSSH 客户端（或检查 {SSH_VARIABLE}）"
+            ) from None
         if result.returncode == 255 and self.address:
-            raise DeployError(f"连不上服务器 {self.address}（{_last_line(result.stderr)}）；"
-                              "请检查地址、网络和免密登录（ssh-copy-id）后重试")
+            raise DeployError(
+                f"连不上服务器 {self.address}（{_last_line(result.stderr)}）；"
+                "请检查地址、网络和免密登录（ssh-copy-id）后重试"
+            )
         if result.returncode != 0:
             raise DeployError(f"在 {self.address or '本机'} 上执行失败：{_last_line(result.stderr or result.stdout)}")
         return result.stdout
@@ -87,15 +98,21 @@ def decide(report: str, path: str, where: str, adopt: bool) -> tuple[str, str | 
     refused = "为避免误删，没有做任何改动"
     name = posixpath.basename(path.rstrip("/"))
     if "protected" in words or not name:
-        raise DeployError(f"不能发布到 {where}：它是根目录、主文件夹或包含主文件夹；{refused}。请换一个专门放网站的文件夹，例如 /srv/www/site")
+        raise DeployError(
+            f"不能发布到 {where}：它是根目录、主文件夹或包含主文件夹；{refused}。请换一个专门放网站的文件夹，例如 /srv/www/site"
+        )
     if "under-file" in words:
-        raise DeployError(f"{words['under-file']} 是一个文件，不是文件夹，不能在它下面发布网站；没有做任何改动。请换一个发布位置")
+        raise DeployError(
+            f"{words['under-file']} 是一个文件，不是文件夹，不能在它下面发布网站；没有做任何改动。请换一个发布位置"
+        )
     if "releases-file" in words:
         raise DeployError(f"{where}.releases 是一个文件，发布需要用这个名字存放版本；没有做任何改动。请换一个发布位置")
     if "link" in words:
         current = link_release(name, words["link"])
         if current is None:
-            raise DeployError(f"{where} 是一个指向 {words['link']} 的链接，不是 site-builder 发布的；{refused}。请换一个发布位置")
+            raise DeployError(
+                f"{where} 是一个指向 {words['link']} 的链接，不是 site-builder 发布的；{refused}。请换一个发布位置"
+            )
         return "ours", current
     if "file" in words:
         raise DeployError(f"{where} 是一个文件，不是文件夹；{refused}。请换一个发布位置")
@@ -103,19 +120,32 @@ def decide(report: str, path: str, where: str, adopt: bool) -> tuple[str, str | 
         return "empty", None
     if "full" in words:
         if not adopt:
-            raise DeployError(f"{where} 里已经有别的文件（不是 site-builder 发布的），{refused}。"
-                              f"请换一个新的或空的文件夹；{ADOPT_HINT}")
+            raise DeployError(
+                f"{where} 里已经有别的文件（不是 site-builder 发布的），{refused}。"
+                f"请换一个新的或空的文件夹；{ADOPT_HINT}"
+            )
         if posixpath.normpath(path).count("/") <= 1:
-            raise DeployError(f"{where} 是系统的顶层文件夹，不能接管；没有做任何改动。请换一个专门放网站的文件夹，例如 /srv/www/site")
+            raise DeployError(
+                f"{where} 是系统的顶层文件夹，不能接管；没有做任何改动。请换一个专门放网站的文件夹，例如 /srv/www/site"
+            )
         if "initial-kept" in words:
-            raise DeployError(f"{where}.releases/{INITIAL_RELEASE} 已经保存着一份原有文件夹，不能再接管 {where}；"
-                              "没有做任何改动。请先把它们移到别处，或换一个发布位置")
+            raise DeployError(
+                f"{where}.releases/{INITIAL_RELEASE} 已经保存着一份原有文件夹，不能再接管 {where}；"
+                "没有做任何改动。请先把它们移到别处，或换一个发布位置"
+            )
         return "adopt", None
     return "new", None
 
 
-def deploy_rsync(site_dir: Path, files: dict[str, SiteFile], digest: str, host: Host, path: str,
-                 dry_run: bool = False, adopt: bool = False) -> DeployReport:
+def deploy_rsync(
+    site_dir: Path,
+    files: dict[str, SiteFile],
+    digest: str,
+    host: Host,
+    path: str,
+    dry_run: bool = False,
+    adopt: bool = False,
+) -> DeployReport:
     """rsync `site_dir` into a new release on `host` and switch `path` to it, if `path` is deploy's to change."""
     _require_programs(host)
     q = shlex.quote
@@ -125,8 +155,10 @@ def deploy_rsync(site_dir: Path, files: dict[str, SiteFile], digest: str, host: 
     report = DeployReport(host.rsync_path(path), dry_run)
     if dry_run:
         return _dry_run(site_dir, files, host, releases, current, report)
-    host.run(f"mkdir -p {q(releases)} && cd {q(releases)} && rm -rf ./.incoming-[0-9]* && rm -f ./{SWITCH_LINK}"
-             f" && if [ -L {q(path + '.switch')} ]; then rm -f {q(path + '.switch')}; fi")
+    host.run(
+        f"mkdir -p {q(releases)} && cd {q(releases)} && rm -rf ./.incoming-[0-9]* && rm -f ./{SWITCH_LINK}"
+        f" && if [ -L {q(path + '.switch')} ]; then rm -f {q(path + '.switch')}; fi"
+    )
     name = release_name(digest)
     incoming = f"{releases}/.incoming-{name}"
     command = _rsync_command(host, site_dir, incoming)
@@ -140,8 +172,10 @@ def deploy_rsync(site_dir: Path, files: dict[str, SiteFile], digest: str, host: 
             report.bytes_uploaded += files[name_part].size
     report.skipped = len(files) - len(report.uploaded)
     link = f"{releases}/{SWITCH_LINK}"
-    make_room = {"adopt": f" && mv {q(path)} {q(releases + '/' + INITIAL_RELEASE)}",
-                 "empty": f" && rmdir {q(path)}"}.get(state, "")
+    make_room = {
+        "adopt": f" && mv {q(path)} {q(releases + '/' + INITIAL_RELEASE)}",
+        "empty": f" && rmdir {q(path)}",
+    }.get(state, "")
     host.run(
         f"mv {q(incoming)} {q(releases + '/' + name)}{make_room}"
         f" && ln -sfn {q(posixpath.basename(releases) + '/' + name)} {q(link)}"
@@ -170,8 +204,9 @@ def rollback_rsync(host: Host, path: str) -> str:
     return previous
 
 
-def _dry_run(site_dir: Path, files: dict[str, SiteFile], host: Host, releases: str, current: str | None,
-             report: DeployReport) -> DeployReport:
+def _dry_run(
+    site_dir: Path, files: dict[str, SiteFile], host: Host, releases: str, current: str | None, report: DeployReport
+) -> DeployReport:
     """Compare with the current release without writing anything; without one, every file is new."""
     if current is None:
         report.uploaded = sorted(files)
@@ -193,10 +228,10 @@ def _rsync_command(host: Host, site_dir: Path, destination: str) -> list[str]:
     command = ["rsync", "-a", "--checksum", "--itemize-changes", f"--exclude={BUILD_STAMP}"]
     if host.address:
         command += ["-e", shlex.join(host.ssh_command())]
-    return command + [f"{site_dir}/", host.rsync_path(destination) + "/"]
+    return [*command, f"{site_dir}/", host.rsync_path(destination) + "/"]
 
 
-def _run_rsync(command: list[str]) -> subprocess.CompletedProcess:
+def _run_rsync(command: list[str]) -> subprocess.CompletedProcess[str]:
     try:
         result = subprocess.run(command, capture_output=True, text=True)
     except FileNotFoundError:

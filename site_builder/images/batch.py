@@ -7,9 +7,9 @@ cache, so `check` rejects every photo `build` would, and the build after a check
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.images.collect import PageImages
@@ -42,8 +42,11 @@ class Placement:
 
 def photo_placements(pages: Iterable[PageImages]) -> list[Placement]:
     """Every use of a photo by the given pages."""
-    return [Placement(use.path, use.plan, images.owner.display_path, use.ref.line, f"照片“{use.ref.src}”")
-            for images in pages for use in images.uses()]
+    return [
+        Placement(use.path, use.plan, images.owner.display_path, use.ref.line, f"照片“{use.ref.src}”")
+        for images in pages
+        for use in images.uses()
+    ]
 
 
 @dataclass
@@ -62,8 +65,11 @@ def start_batch(placements: list[Placement], processor: ImageProcessor, settings
     unique: dict[str, tuple[Path, ImagePlan]] = {}
     for placement in placements:
         unique.setdefault(placement.plan.key, (placement.path, placement.plan))
-    jobs = [Job(str(path), plan, str(cache_dir), settings.images)
-            for path, plan in unique.values() if not is_cached(plan, cache_dir)]
+    jobs = [
+        Job(str(path), plan, str(cache_dir), settings.images)
+        for path, plan in unique.values()
+        if not is_cached(plan, cache_dir)
+    ]
     return PhotoBatch(placements, jobs, len(unique) - len(jobs), processor.submit(jobs))
 
 
@@ -76,6 +82,10 @@ def finish_batch(batch: PhotoBatch, diagnostics: Diagnostics) -> int:
     failed = {result.key: result.error for result in results if result.error}
     for placement in batch.placements:
         if placement.plan.key in failed:
-            diagnostics.error(placement.shown_path, placement.line,
-                              f"{placement.what}无法处理：{failed[placement.plan.key]}", placement.hint)
+            diagnostics.error(
+                placement.shown_path,
+                placement.line,
+                f"{placement.what}无法处理：{failed[placement.plan.key]}",
+                placement.hint,
+            )
     return len(results) - len(failed)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from site_builder.content.model import Article, PhotoRef
 from site_builder.content.paths import is_external, resolve_local
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
     from site_builder.site import Site
 
 # ![alt](src "title") and ![alt](<src with spaces>): the inline forms authors write.
-INLINE_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?:<(?P<angled>[^>]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+INLINE_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\(\s*(?:<(?P<angled>[^>]+)>|(?P<plain>[^)\s]+))(?:\s+[\"'][^\"']*[\"'])?\s*\)"
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,13 @@ def owner_for_article(article: Article) -> ImageOwner:
 
 def owner_for_page(page: HandWrittenPage) -> ImageOwner:
     """The photos a hand-written page uses (inline only: it has no gallery or cover)."""
-    return ImageOwner(key=page.src_uri, folder=page.path.parent, display_path=page.display_path,
-                      dest_dir=page.folder_url, inline=inline_refs(page.text, 1))
+    return ImageOwner(
+        key=page.src_uri,
+        folder=page.path.parent,
+        display_path=page.display_path,
+        dest_dir=page.folder_url,
+        inline=inline_refs(page.text, 1),
+    )
 
 
 def withheld_bundles(withheld: Iterable[tuple[Article, str]]) -> dict[Path, str]:
@@ -99,7 +107,8 @@ def withheld_bundles(withheld: Iterable[tuple[Article, str]]) -> dict[Path, str]
     """
     return {
         Path(os.path.realpath(article.source.folder)): f"{article.source.display_path}（{reason}）"
-        for article, reason in withheld if article.source.is_bundle
+        for article, reason in withheld
+        if article.source.is_bundle
     }
 
 
@@ -108,8 +117,13 @@ def withheld_owner_of(path: Path, bundles: Mapping[Path, str]) -> str | None:
     return next((bundles[folder] for folder in path.parents if folder in bundles), None)
 
 
-def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: ProbeCache,
-                   diagnostics: Diagnostics, withheld: Mapping[Path, str] | None = None) -> dict[str, PageImages]:
+def collect_images(
+    owners: list[ImageOwner],
+    settings: ImageSettings,
+    probes: ProbeCache,
+    diagnostics: Diagnostics,
+    withheld: Mapping[Path, str] | None = None,
+) -> dict[str, PageImages]:
     """Resolve, probe and plan every photo of every owner; problems become diagnostics.
 
     `withheld` (from `withheld_bundles`): a photo inside one of these folders is an error wherever
@@ -121,17 +135,25 @@ def collect_images(owners: list[ImageOwner], settings: ImageSettings, probes: Pr
 
     def use(owner: ImageOwner, ref: PhotoRef, what: str) -> PhotoUse | None:
         if is_external(ref.src):
-            diagnostics.warning(owner.display_path, ref.line, f"{what}“{ref.src}”是外部网址，不会显示",
-                                "网站不从其他网站加载任何内容；请把照片下载后放在文章旁边")
+            diagnostics.warning(
+                owner.display_path,
+                ref.line,
+                f"{what}“{ref.src}”是外部网址，不会显示",
+                "网站不从其他网站加载任何内容；请把照片下载后放在文章旁边",
+            )
             return None
         path, reason = resolve_local(ref.src, owner.folder)
         if path is None:
             diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”无法使用：{reason}")
             return None
         if article := withheld_owner_of(path, withheld):
-            diagnostics.error(owner.display_path, ref.line, f"{what}“{ref.src}”属于未发布的文章 {article}，不会发布",
-                              "请删掉这处引用，等那篇文章发布后再引用它的照片；"
-                              "如果这张照片本来就可以公开，请把它复制到本页所在的文件夹再引用")
+            diagnostics.error(
+                owner.display_path,
+                ref.line,
+                f"{what}“{ref.src}”属于未发布的文章 {article}，不会发布",
+                "请删掉这处引用，等那篇文章发布后再引用它的照片；"
+                "如果这张照片本来就可以公开，请把它复制到本页所在的文件夹再引用",
+            )
             return None
         if path not in plans:
             try:
@@ -176,6 +198,11 @@ def collect_site_images(site: Site, probes: ProbeCache, diagnostics: Diagnostics
     withheld = [(article, decision.describe()) for article, decision in site.withheld]
     with_errors = [(article, "内容有错误") for article in site.with_errors]
     pages = collect_images(owners, settings.images, probes, diagnostics, withheld_bundles(withheld + with_errors))
-    unpublished = collect_images([owner_for_article(a) for a in site.with_errors], settings.images, probes,
-                                 diagnostics, withheld_bundles(withheld))
+    unpublished = collect_images(
+        [owner_for_article(a) for a in site.with_errors],
+        settings.images,
+        probes,
+        diagnostics,
+        withheld_bundles(withheld),
+    )
     return SiteImages(pages, unpublished)

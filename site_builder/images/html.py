@@ -8,7 +8,7 @@ to the page).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Callable
+from collections.abc import Callable
 
 from site_builder.images.plan import ImagePlan, Variant
 
@@ -21,8 +21,16 @@ GALLERY_SIZES = "(min-width: 45em) 14rem, 50vw"
 DEFAULT_FALLBACK_WIDTH = 960
 
 
-def picture_element(plan: ImagePlan, url_of: UrlOf, alt: str, sizes: str, *, lazy: bool = True,
-                    img_src: str | None = None, fallback_width: int = DEFAULT_FALLBACK_WIDTH) -> ET.Element:
+def picture_element(
+    plan: ImagePlan,
+    url_of: UrlOf,
+    alt: str,
+    sizes: str,
+    *,
+    lazy: bool = True,
+    img_src: str | None = None,
+    fallback_width: int = DEFAULT_FALLBACK_WIDTH,
+) -> ET.Element:
     """`<picture>`: WebP `<source>`, then an `<img>` with the fallback srcset, size and alt.
 
     `width`/`height` are the chosen fallback's, so the browser reserves the right box (no layout
@@ -47,15 +55,19 @@ def picture_element(plan: ImagePlan, url_of: UrlOf, alt: str, sizes: str, *, laz
     return picture
 
 
-def lightbox_link(plan: ImagePlan, url_of: UrlOf, child: ET.Element, gallery: str, caption: str = "",
-                  href: str | None = None) -> ET.Element:
+def lightbox_link(
+    plan: ImagePlan, url_of: UrlOf, child: ET.Element, gallery: str, caption: str = "", href: str | None = None
+) -> ET.Element:
     """Wrap `child` in a link to the largest fallback, which the lightbox opens.
 
     The caption goes in `data-description`, which scripts.html reads as text and escapes before
     GLightbox sees it (GLightbox itself would insert it as HTML: issue #8).
     """
-    attributes = {"href": href if href is not None else url_of(plan.largest_fallback), "class": "glightbox",
-                  "data-gallery": gallery}
+    attributes = {
+        "href": href if href is not None else url_of(plan.largest_fallback),
+        "class": "glightbox",
+        "data-gallery": gallery,
+    }
     if caption:
         attributes["data-description"] = caption
     link = ET.Element("a", attributes)

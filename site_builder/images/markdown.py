@@ -8,8 +8,8 @@ URLs; `srcset` (which MkDocs leaves alone) gets final URLs from the injected res
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
@@ -32,7 +32,7 @@ class CurrentPage:
 
 
 class PictureTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, extension: "PictureExtension") -> None:
+    def __init__(self, md: Markdown, extension: PictureExtension) -> None:
         super().__init__(md)
         self.extension = extension
 
@@ -52,10 +52,17 @@ class PictureTreeprocessor(Treeprocessor):
                 if use is None:
                     continue
                 alt = child.get("alt", "")
-                picture = picture_element(use.plan, page.url_of, alt, BODY_SIZES,
-                                          img_src=page.src_of(use.plan.fallback_for(960)))
-                link = lightbox_link(use.plan, page.url_of, picture, f"body-{use.plan.key[:8]}", alt,
-                                     href=page.src_of(use.plan.largest_fallback))
+                picture = picture_element(
+                    use.plan, page.url_of, alt, BODY_SIZES, img_src=page.src_of(use.plan.fallback_for(960))
+                )
+                link = lightbox_link(
+                    use.plan,
+                    page.url_of,
+                    picture,
+                    f"body-{use.plan.key[:8]}",
+                    alt,
+                    href=page.src_of(use.plan.largest_fallback),
+                )
                 link.tail = child.tail
                 parent[index] = link
 
@@ -69,4 +76,3 @@ class PictureExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(PictureTreeprocessor(md, self), "site_builder_pictures", 5)
-

@@ -19,8 +19,16 @@ PIPELINE_VERSION = "3"
 3: outputs no longer carry the source's JPEG comment or ICC profile (issue #8)."""
 
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png", "gif": "gif", "ico": "ico", "bmp": "bmp", "tiff": "tif"}
-ASSET_FORMATS = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "ICO": "ico",
-                 "BMP": "bmp", "TIFF": "tiff"}
+ASSET_FORMATS = {
+    "JPEG": "jpeg",
+    "MPO": "jpeg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "GIF": "gif",
+    "ICO": "ico",
+    "BMP": "bmp",
+    "TIFF": "tiff",
+}
 """Output format of a theme asset by source format; any other source (HEIF…) becomes PNG."""
 
 
@@ -74,9 +82,18 @@ def valid_widths(requested: tuple[int, ...], source_width: int) -> tuple[int, ..
 
 def settings_signature(settings: ImageSettings) -> str:
     """The settings that change output pixels or bytes (not the pixel limit)."""
-    return "|".join(map(str, (
-        PIPELINE_VERSION, settings.webp_quality, settings.jpeg_quality, settings.webp_method, settings.copyright,
-    )))
+    return "|".join(
+        map(
+            str,
+            (
+                PIPELINE_VERSION,
+                settings.webp_quality,
+                settings.jpeg_quality,
+                settings.webp_method,
+                settings.copyright,
+            ),
+        )
+    )
 
 
 def plan_image(probe: Probe, settings: ImageSettings) -> ImagePlan:

@@ -14,9 +14,10 @@ import io
 import logging
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from PIL import Image, ImageCms, ImageFile
 
@@ -40,7 +41,6 @@ UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _SRGB = None
-
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,11 @@ def decode(path: Path, plan: ImagePlan, max_pixels: int) -> Image.Image:
         if getattr(image, "is_animated", False):
             image.seek(0)  # animated GIF/WebP: the first frame is published as a still photo
         largest = plan.fallback[-1]
-        stored = (largest.height, largest.width) if plan.probe.orientation in (5, 6, 7, 8) else (largest.width, largest.height)
+        stored = (
+            (largest.height, largest.width)
+            if plan.probe.orientation in (5, 6, 7, 8)
+            else (largest.width, largest.height)
+        )
         if image.format == "JPEG" and image.mode in ("RGB", "L"):
             image.draft(image.mode, stored)
         image.load()
@@ -166,7 +170,7 @@ def _copyright_exif(text: str) -> bytes | None:
 def _save(image: Image.Image, variant: Variant, out_dir: Path, settings: ImageSettings, exif: bytes | None) -> None:
     target = output_path(out_dir, variant)
     target.parent.mkdir(parents=True, exist_ok=True)
-    options: dict = {}
+    options: dict[str, Any] = {}
     if variant.format == "webp":
         options = dict(format="WEBP", quality=settings.webp_quality, method=settings.webp_method)
     elif variant.format == "jpeg":
@@ -191,7 +195,7 @@ class ImageProcessor:
     def __init__(self, pool: WorkerPool | None = None) -> None:
         self.pool = pool or WorkerPool()
 
-    def submit(self, jobs: list[Job]) -> "PendingJobs":
+    def submit(self, jobs: list[Job]) -> PendingJobs:
         """Start `jobs` in the background (in the pool when there are several and several cores)."""
         if self.pool.is_parallel and len(jobs) > 1:
             return PendingJobs(len(jobs), self.pool.executor().map(process_job, jobs, chunksize=1))

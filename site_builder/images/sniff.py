@@ -13,8 +13,22 @@ from pathlib import Path
 HEAD_BYTES = 64
 """Enough for every signature below."""
 
-ISO_BMFF_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
-                         b"msf1", b"mif2", b"avif", b"avis", b"crx "}
+ISO_BMFF_IMAGE_BRANDS = {
+    b"heic",
+    b"heix",
+    b"heim",
+    b"heis",
+    b"hevc",
+    b"hevx",
+    b"hevm",
+    b"hevs",
+    b"mif1",
+    b"msf1",
+    b"mif2",
+    b"avif",
+    b"avis",
+    b"crx ",
+}
 """HEIF/AVIF stills and Canon CR3 raws; videos (`isom`, `mp42`, `qt  `) share the container."""
 BMP_HEADER_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
 

@@ -10,9 +10,10 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -31,7 +32,7 @@ log = logging.getLogger("mkdocs.plugins.site_builder")
 PLUGIN_NAME = "site_builder"
 
 
-def load_project(config_file: str, **overrides: object) -> Project:
+def load_project(config_file: str, **overrides: Any) -> Project:
     """The validated configuration as a `Project`; raises BuildFailed(…, 2) on any config problem."""
     if not Path(config_file).is_file():
         raise BuildFailed(f"找不到配置文件 {config_file}，请在网站文件夹里运行，或用 -f 指定", 2)
@@ -47,8 +48,13 @@ def load_project(config_file: str, **overrides: object) -> Project:
         publication_time(settings.timezone, os.environ)
     except (SettingsError, ValueError) as error:
         raise BuildFailed(f"{config_file}: {error}", 2) from None
-    return Project(config_file=Path(config_file).absolute(), settings=settings, site_dir=Path(config.site_dir),
-                   deploy_targets=dict(plugin.config.deploy), engine_config=config)
+    return Project(
+        config_file=Path(config_file).absolute(),
+        settings=settings,
+        site_dir=Path(config.site_dir),
+        deploy_targets=dict(plugin.config.deploy),
+        engine_config=config,
+    )
 
 
 def build_site(project: Project, site_dir: Path) -> None:
@@ -66,8 +72,9 @@ def build_site(project: Project, site_dir: Path) -> None:
         try:
             mkdocs_build(config)
         except Abort as error:
-            if plugin.diagnostics.errors:
-                raise BuildFailed(f"内容有 {len(plugin.diagnostics.errors)} 处错误，网站没有更新", 1) from None
+            errors = plugin.diagnostics.errors if isinstance(plugin, SiteBuilderPlugin) else []
+            if errors:
+                raise BuildFailed(f"内容有 {len(errors)} 处错误，网站没有更新", 1) from None
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
         finally:
             config.plugins.on_shutdown()
@@ -78,7 +85,11 @@ def build_site(project: Project, site_dir: Path) -> None:
 def _refuse_dangerous_target(site_dir: Path, settings: SiteSettings) -> None:
     protected = [settings.content_dir.resolve(), settings.project_dir.resolve()]
     for folder in protected:
-        if site_dir == folder or folder.is_relative_to(site_dir) or site_dir.is_relative_to(settings.content_dir.resolve()):
+        if (
+            site_dir == folder
+            or folder.is_relative_to(site_dir)
+            or site_dir.is_relative_to(settings.content_dir.resolve())
+        ):
             raise BuildFailed(f"输出文件夹 {site_dir} 会覆盖网站源文件，请换一个（例如 site）", 2)
 
 

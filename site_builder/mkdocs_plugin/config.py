@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
 from site_builder.settings import FeedSettings, ImageSettings, SectionSettings, SettingsError, SiteSettings
@@ -39,29 +39,31 @@ class DeployTarget(Config):
     region = c.Type(str, default="")
 
 
-class DeployTargets(c.BaseConfigOption[dict[str, dict[str, str]]]):
+class DeployTargets(BaseConfigOption[dict[str, dict[str, str]]]):
     """`deploy:` as name → target; a plain string is short for `{url: …}`. Every target is checked."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.default = {}
+        self.default: dict[str, dict[str, str]] = {}
 
     def run_validation(self, value: object) -> dict[str, dict[str, str]]:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise c.ValidationError("应写成“名称: 地址”的列表，例如 production: s3://bucket/site")
+            raise ValidationError("应写成“名称: 地址”的列表，例如 production: s3://bucket/site")
         targets, problems = {}, []
         for name, entry in value.items():
             target = DeployTarget()
             target.load_dict({"url": entry} if isinstance(entry, str) else entry if isinstance(entry, dict) else {})
             errors, warnings = target.validate()
             problems += [f"{name}.{key}：{in_chinese(str(error))}" for key, error in errors]
-            self.warnings += [f"{name}：{unknown_option_message(key, ['url', 'site_url', 'endpoint', 'region'])}"
-                              for key, _ in warnings]
+            self.warnings += [
+                f"{name}：{unknown_option_message(key, ['url', 'site_url', 'endpoint', 'region'])}"
+                for key, _ in warnings
+            ]
             targets[str(name)] = {key: target[key] for key in ("url", "site_url", "endpoint", "region")}
         if problems:
-            raise c.ValidationError("；".join(problems))
+            raise ValidationError("；".join(problems))
         return targets
 
 
@@ -100,14 +102,14 @@ class SiteBuilderConfig(Config):
         for key, option in self._schema:
             try:
                 self[key] = option.validate(self.get(key))
-            except c.ValidationError as error:
-                failed.append((key, c.ValidationError(in_chinese(str(error)))))
+            except ValidationError as error:
+                failed.append((key, ValidationError(in_chinese(str(error)))))
             warnings.extend((key, warning) for warning in option.warnings)
             option.reset_warnings()
         for key in sorted(set(self.keys()) - self._schema_keys):
             warnings.append((key, unknown_option_message(key, sorted(self._schema_keys))))
         broken = {key for key, _ in failed}
-        failed += [(key, c.ValidationError(message)) for key, message in rule_problems(self, broken)]
+        failed += [(key, ValidationError(message)) for key, message in rule_problems(self, broken)]
         if not failed:
             post_failed, post_warnings = self._post_validate()
             failed += post_failed
@@ -141,14 +143,22 @@ def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[st
             problems.append(("sections", "不能为空：请至少声明一个栏目，例如 news: {title: 工作动态}"))
         for name in options.sections:
             if "/" in name or name.startswith(".") or name in RESERVED_FOLDERS:
-                problems.append(("sections", f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名，"
-                                             f"且不能是 {'、'.join(RESERVED_FOLDERS)}"))
+                problems.append(
+                    (
+                        "sections",
+                        f"栏目名“{name}”不可用：应是 content 下的一个普通文件夹名，"
+                        f"且不能是 {'、'.join(RESERVED_FOLDERS)}",
+                    )
+                )
     problems += [(key, "至少为 1") for key in ("feeds_limit", "pagination_per_page") if ok(key) and options[key] < 1]
     problems += [(key, "不能是负数") for key in ("home_latest", "home_featured") if ok(key) and options[key] < 0]
     if ok("images_widths") and (not options.images_widths or min(options.images_widths) < 16):
         problems.append(("images_widths", "应是若干个不小于 16 的宽度（像素）"))
-    problems += [(key, "应在 1 到 100 之间") for key in ("images_webp_quality", "images_jpeg_quality")
-                 if ok(key) and not 1 <= options[key] <= 100]
+    problems += [
+        (key, "应在 1 到 100 之间")
+        for key in ("images_webp_quality", "images_jpeg_quality")
+        if ok(key) and not 1 <= options[key] <= 100
+    ]
     return problems
 
 
@@ -207,5 +217,3 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         site_description=config.site_description or "",
         use_directory_urls=config.use_directory_urls,
     )
-
-

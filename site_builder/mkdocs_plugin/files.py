@@ -24,8 +24,9 @@ log = logging.getLogger("mkdocs.plugins.site_builder")
 INCLUSION = {"top": InclusionLevel.INCLUDED, "engine": InclusionLevel.INCLUDED, "hidden": InclusionLevel.NOT_IN_NAV}
 
 
-def select_published_files(files: Files, registry: PageRegistry, attachments: tuple[Attachment, ...],
-                           config: MkDocsConfig) -> None:
+def select_published_files(
+    files: Files, registry: PageRegistry, attachments: tuple[Attachment, ...], config: MkDocsConfig
+) -> None:
     """Rewrite `files` in place to hold exactly the registry's pages, attachments and other files."""
     docs_dir = Path(config.docs_dir)
     _remove_escaping_files(files, docs_dir)
@@ -57,8 +58,9 @@ def _place(files: Files, config: MkDocsConfig, spec: PageSpec) -> None:
 
 
 def _moved(file: File, dest_uri: str, inclusion: InclusionLevel) -> File:
-    return File(file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, dest_uri=dest_uri,
-                inclusion=inclusion)
+    return File(
+        file.src_uri, file.src_dir, file.dest_dir, file.use_directory_urls, dest_uri=dest_uri, inclusion=inclusion
+    )
 
 
 def _remove_escaping_files(files: Files, docs_dir: Path) -> None:

@@ -24,11 +24,18 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.content.paths import is_external
 from site_builder.diagnostics import Diagnostics, display_path
+from site_builder.images.batch import (
+    PhotoBatch,
+    Placement,
+    finish_batch,
+    image_cache_dir,
+    photo_placements,
+    start_batch,
+)
 from site_builder.images.collect import PageImages, collect_site_images
 from site_builder.images.markdown import CurrentPage
 from site_builder.images.plan import ImagePlan, plan_asset
 from site_builder.images.probe import ProbeCache, ProbeError
-from site_builder.images.batch import Placement, PhotoBatch, finish_batch, image_cache_dir, photo_placements, start_batch
 from site_builder.images.process import ImageProcessor, output_path
 from site_builder.images.sniff import sniff_raster
 from site_builder.settings import SiteSettings
@@ -92,35 +99,43 @@ class ImageStage:
         referenced = theme_references(files, config)
         for file in list(files):
             origin = _origin(file, config)
-            if origin is None or file.is_documentation_page() or sniff_raster(Path(file.abs_src_path)) is None:
+            source = Path(file.abs_src_path) if file.abs_src_path else None
+            if origin is None or source is None or file.is_documentation_page() or sniff_raster(source) is None:
                 continue
             files.remove(file)
             if origin == "theme" or file.src_uri in referenced:
                 self._keep_asset(file, files, config)
             elif file.src_uri in self.attachments:
-                log.warning(f"{display_path(Path(file.abs_src_path), self.settings.project_dir)}: "
-                            "这个附件其实是一张图片，原图不会发布（其中可能有拍摄地点）；"
-                            "要展示照片请用 ![照片说明](文件名) 插入正文")
+                log.warning(
+                    f"{display_path(source, self.settings.project_dir)}: "
+                    "这个附件其实是一张图片，原图不会发布（其中可能有拍摄地点）；"
+                    "要展示照片请用 ![照片说明](文件名) 插入正文"
+                )
         self.probes.save()
         for images in self.pages.values():
             for use in images.uses():
                 for variant in use.plan.variants:
                     src_uri = images.owner.dest_dir + variant.name
                     if files.get_file_from_path(src_uri) is None:
-                        files.append(File.generated(config, src_uri, abs_src_path=str(output_path(self.cache_dir, variant))))
+                        files.append(
+                            File.generated(config, src_uri, abs_src_path=str(output_path(self.cache_dir, variant)))
+                        )
 
     def _keep_asset(self, file: File, files: Files, config: MkDocsConfig) -> None:
         """Publish a theme asset at its own path, processed; one that cannot be processed is left out."""
-        path = Path(file.abs_src_path)
+        path = Path(file.abs_src_path or "")
         shown = display_path(path, self.settings.project_dir)
         try:
             plan = plan_asset(self.probes.probe(path, self.settings.images.max_pixels), self.settings.images)
         except ProbeError as error:
-            self.asset_problems.error(shown, 0, f"主题用到的这张图片无法处理：{error}",
-                                      "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）")
+            self.asset_problems.error(
+                shown, 0, f"主题用到的这张图片无法处理：{error}", "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）"
+            )
             return
         self.assets[file.src_uri] = AssetUse(file.src_uri, path, shown, plan)
-        files.append(File.generated(config, file.src_uri, abs_src_path=str(output_path(self.cache_dir, plan.fallback[0]))))
+        files.append(
+            File.generated(config, file.src_uri, abs_src_path=str(output_path(self.cache_dir, plan.fallback[0])))
+        )
 
     def add_lightbox(self, files: Files, config: MkDocsConfig) -> bool:
         """Publish GLightbox's script and style when some page has photos.
@@ -155,8 +170,17 @@ class ImageStage:
 
     def _placements(self) -> list[Placement]:
         """Photos of published pages, of articles with errors (checked, never placed), theme assets."""
-        assets = [Placement(asset.path, asset.plan, asset.display_path, 0, "主题用到的这张图片",
-                            "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）") for asset in self.assets.values()]
+        assets = [
+            Placement(
+                asset.path,
+                asset.plan,
+                asset.display_path,
+                0,
+                "主题用到的这张图片",
+                "请用画图软件另存为 PNG 或 JPEG（原图不会原样发布）",
+            )
+            for asset in self.assets.values()
+        ]
         return photo_placements([*self.pages.values(), *self.unpublished.values()]) + assets
 
     def has_photos(self, src_uri: str) -> bool:
@@ -168,8 +192,11 @@ class ImageStage:
         if not self.has_photos(src_uri):
             return None
         images = self.pages[src_uri]
-        return CurrentPage(images, url_of=self.url_resolver(images, page_url),
-                           src_of=lambda v: posixpath.relpath(images.owner.dest_dir + v.name, posixpath.dirname(src_uri) or "."))
+        return CurrentPage(
+            images,
+            url_of=self.url_resolver(images, page_url),
+            src_of=lambda v: posixpath.relpath(images.owner.dest_dir + v.name, posixpath.dirname(src_uri) or "."),
+        )
 
     @staticmethod
     def url_resolver(images: PageImages, page_url: str):
@@ -182,10 +209,9 @@ def theme_references(files: Files, config: MkDocsConfig) -> set[str]:
     found = {_site_path(str(config.theme.get(key) or ""), "") for key in THEME_IMAGE_KEYS}
     for file in files:
         if file.src_uri.lower().endswith(".css") and _origin(file, config) is not None:
-            text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+            text = Path(file.abs_src_path or "").read_text(encoding="utf-8", errors="replace")
             found |= {_site_path(m.group("url"), posixpath.dirname(file.src_uri)) for m in CSS_URL.finditer(text)}
-    found.discard(None)
-    return found
+    return {path for path in found if path is not None}
 
 
 def _site_path(url: str, base: str) -> str | None:
@@ -199,7 +225,7 @@ def _site_path(url: str, base: str) -> str | None:
 
 
 def _origin(file: File, config: MkDocsConfig) -> str | None:
-    """"content" for a file of docs_dir, "theme" for one of the site's own theme folder (custom_dir),
+    """ "content" for a file of docs_dir, "theme" for one of the site's own theme folder (custom_dir),
     None for generated files and for the installed theme's files."""
     if file.src_dir is None or file.abs_src_path is None or file.generated_by:
         return None

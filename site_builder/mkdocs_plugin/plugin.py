@@ -15,19 +15,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from site_builder.diagnostics import Diagnostics
+from site_builder.feeds import FeedWriter, plan_feeds
 from site_builder.images.markdown import PictureExtension
 from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
-from site_builder.feeds import FeedWriter, plan_feeds
 from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.search import SearchSegmentation
+from site_builder.pages import PageRegistry, build_registry
 from site_builder.publication_rules import publication_time, withheld_report
 from site_builder.sanitize import SanitizeExtension
 from site_builder.settings import SettingsError
-from site_builder.pages import PageRegistry, build_registry
 from site_builder.site import Site, load_site
 from site_builder.summaries import Summaries
 from site_builder.template_data import TemplateData, zh_date
@@ -64,6 +65,18 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     # Kept across `serve` rebuilds because this handler exists (ARCHITECTURE §1), so the worker
     # pool survives rebuilds too.
+    @property
+    def stage(self) -> ImageStage:
+        """The image stage of the current build (made in `on_config`, which runs first)."""
+        assert self.images is not None
+        return self.images
+
+    @property
+    def template_data(self) -> TemplateData:
+        """Template data of the current build (made in `on_files`)."""
+        assert self.data is not None
+        return self.data
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
@@ -92,39 +105,43 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             dirs.insert(position, str(TEMPLATES_DIR))
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
-        if self.pictures not in config.markdown_extensions:
-            config.markdown_extensions.append(self.pictures)
-        if self.config.sanitize_html and self.sanitizer not in config.markdown_extensions:
-            config.markdown_extensions.append(self.sanitizer)
+        # MkDocs accepts Extension instances beside names, though its type says list[str].
+        extensions: list[object] = config.markdown_extensions  # type: ignore[assignment]
+        if self.pictures not in extensions:
+            extensions.append(self.pictures)
+        if self.config.sanitize_html and self.sanitizer not in extensions:
+            extensions.append(self.sanitizer)
         self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
         self.search.install(config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
         if not config.site_url:
-            log.warning("mkdocs.yml 没有设置 site_url：订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
-                        "请加一行 site_url: https://…/")
+            log.warning(
+                "mkdocs.yml 没有设置 site_url：订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
+                "请加一行 site_url: https://…/"
+            )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         now = publication_time(self.settings.timezone, os.environ)
-        self.search.spill(self.images.cache_dir.parent / "search")
+        self.search.spill(self.stage.cache_dir.parent / "search")
         self.site = load_site(self.settings, now, self.diagnostics)
         feed_plans = plan_feeds(self.site)
         self.registry = build_registry(self.site, feed_plans, self.diagnostics)
         select_published_files(files, self.registry, self.site.attachments, config)
-        self.images.plan(self.site, self.diagnostics)
+        self.stage.plan(self.site, self.diagnostics)
         self._report_diagnostics()
         if self.diagnostics.errors and self.command == "build":
             # Decode the photos all the same: one run lists every problem, as `check` does.
-            self.images.start()
+            self.stage.start()
             self._finish_images()
-        self.images.place(files, config)
-        self.has_lightbox = self.images.add_lightbox(files, config)
-        self.images.start()
+        self.stage.place(files, config)
+        self.has_lightbox = self.stage.add_lightbox(files, config)
+        self.stage.start()
         summaries = Summaries()
-        self.feeds = FeedWriter(self.site, feed_plans, self.images.pages, self.images.cache_dir, summaries)
-        self.data = TemplateData(self.site, self.images.pages, summaries)
+        self.feeds = FeedWriter(self.site, feed_plans, self.stage.pages, self.stage.cache_dir, summaries)
+        self.data = TemplateData(self.site, self.stage.pages, summaries)
         return files
 
     # After other plugins' nav edits (priority -50, like Material's blog plugin).
@@ -135,7 +152,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for spec in self.registry:
             page, parent = _page(files, spec.src_uri), _page(files, spec.parent)
             if page is not None and parent is not None:
-                page.parent = parent
+                page.parent = parent  # type: ignore[assignment]  # a page as parent: Material marks its tab
         if config.nav is None:
             return _ordered_nav(nav, [_page(files, spec.src_uri) for spec in self.registry if spec.nav == "top"])
         return None
@@ -144,7 +161,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         spec = self.registry.get(page.file.src_uri)
         if spec is None:
             return None
-        self.pictures.current = self.images.current_page(spec.src_uri, page.url)
+        self.pictures.current = self.stage.current_page(spec.src_uri, page.url)
         if spec.meta is not None:
             page.meta = dict(spec.meta)
         # Material prints these raw: they are escaped once here, for its templates only.
@@ -164,7 +181,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if spec is None:
             return None
         self.search.submit(page, html)
-        page.meta["description"] = escape(self.data.description(spec))
+        page.meta["description"] = escape(self.template_data.description(spec))
         if spec.article is not None:
             self.feeds.keep_html(spec.article, html)
         return None
@@ -182,13 +199,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     # Before the search plugin (priority 0) indexes the page: its segmentation must be in place.
     @event_priority(50)
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict | None:
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
         spec = self.registry.get(page.file.src_uri)
         if spec is None:
             return None
         self.search.prepare(page)
-        context.update(self.data.context(spec))
-        context["sb_lightbox"] = self.has_lightbox and context["sb_lightbox"]
+        ours = self.template_data.context(spec)
+        ours["sb_lightbox"] = self.has_lightbox and bool(ours["sb_lightbox"])
+        # MkDocs' TypedDict lists only its own keys; templates read ours from the same context.
+        context.update(ours)  # type: ignore[typeddict-item]
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -213,7 +234,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def _finish_images(self) -> None:
         """Wait for the photos, report those that failed, and stop a `build` that has errors."""
         late = Diagnostics()
-        self.images.finish(late)
+        self.stage.finish(late)
         for diagnostic in late:
             log.error(diagnostic.format())
         self.diagnostics.extend(late.sorted())
@@ -231,7 +252,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
 
 def _autoescape_site_builder_templates(name: str | None) -> bool:
-    return bool(name) and name.startswith("site_builder/")
+    return name is not None and name.startswith("site_builder/")
 
 
 def _page(files: Files, src_uri: str | None) -> Page | None:
@@ -253,7 +274,7 @@ def _ordered_nav(nav: Navigation, top_pages: list[Page | None]) -> Navigation:
     for page in first:
         page.parent = None
     pages = [item for item in _walk(items) if isinstance(item, Page)]
-    for previous, current in zip([None, *pages], pages):
+    for previous, current in zip([None, *pages], pages, strict=False):
         current.previous_page = previous
         if previous is not None:
             previous.next_page = current

@@ -20,8 +20,9 @@ import json
 import logging
 import re
 import tempfile
-from pathlib import Path
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
@@ -60,13 +61,16 @@ class _SpilledEntries(list):
     def __init__(self, folder: Path) -> None:
         super().__init__()
         folder.mkdir(parents=True, exist_ok=True)
-        self.file = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".jsonl", delete=False)
-        self.count = 0
+        # Open for the whole build (entries arrive one page at a time); closed by write_into/discard.
+        self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            "w", encoding="utf-8", dir=folder, suffix=".jsonl", delete=False
+        )
+        self.written = 0
 
     def append(self, entry) -> None:
         # The same encoding Material uses for the whole index, one entry per line.
         self.file.write(json.dumps(entry, separators=(",", ":"), default=str) + "\n")
-        self.count += 1
+        self.written += 1
 
     def write_into(self, index_path: Path) -> None:
         """Replace the empty `docs` list Material wrote with the spilled entries, streamed."""
@@ -100,7 +104,8 @@ class SearchSegmentation:
         self._executor: ProcessPoolExecutor | None = None
         self.shim: _PrecomputedJieba | None = None
         self.pending: dict[str, Future] = {}
-        self._han = None
+        self._han: Any = None
+        """Material's compiled pattern for runs of Han characters, once installed."""
         self._search = None
         self._spill: _SpilledEntries | None = None
 
@@ -116,8 +121,13 @@ class SearchSegmentation:
         jieba = material_search.jieba
         if isinstance(jieba, _PrecomputedJieba):
             jieba = jieba._jieba
-        if search is None or jieba is None or not self.pool.is_parallel \
-                or search.config.get("jieba_dict") or search.config.get("jieba_dict_user"):
+        if (
+            search is None
+            or jieba is None
+            or not self.pool.is_parallel
+            or search.config.get("jieba_dict")
+            or search.config.get("jieba_dict_user")
+        ):
             self.shim = None
             material_search.jieba = jieba
             return
@@ -149,7 +159,7 @@ class SearchSegmentation:
 
     def submit(self, page: Page, content: str) -> None:
         """Start segmenting the Chinese runs of a rendered page that the search will index."""
-        if self.shim is None or (page.meta.get("search") or {}).get("exclude"):
+        if self.shim is None or self._han is None or (page.meta.get("search") or {}).get("exclude"):
             return
         text = html.unescape(_TAG.sub("", content)) + " " + html.unescape(_TAG.sub(" ", content))
         runs = set(self._han.findall(text)) | set(self._han.findall(html.unescape(page.title or "")))

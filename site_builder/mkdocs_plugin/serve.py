@@ -18,6 +18,7 @@ import shutil
 import socket
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -41,7 +42,9 @@ class PortInUse(Exception):
 class PreviewServer(LiveReloadServer):
     """Serves the last good build and shows the problems of the latest one on every page."""
 
-    problems: list[str] = []
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems: list[str] = []
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)
@@ -57,10 +60,12 @@ def problem_banner(problems: list[str]) -> str:
     """A fixed red box listing `problems` as text, above everything on the page."""
     items = "".join(f"<li>{html.escape(problem)}</li>" for problem in problems[:20])
     more = f"<li>……另有 {len(problems) - 20} 个问题，见终端</li>" if len(problems) > 20 else ""
-    return ('<div role="alert" style="position:fixed;z-index:10000;left:0;right:0;bottom:0;max-height:40vh;'
-            'overflow:auto;background:#b71c1c;color:#fff;font:16px/1.6 sans-serif;padding:12px 20px">'
-            "<strong>预览没有更新：最近一次生成遇到问题，下面显示的是上一次成功生成的网站。改正后保存，页面会自动刷新。</strong>"
-            f"<ul style=\"margin:6px 0 0 1.2em\">{items}{more}</ul></div>")
+    return (
+        '<div role="alert" style="position:fixed;z-index:10000;left:0;right:0;bottom:0;max-height:40vh;'
+        'overflow:auto;background:#b71c1c;color:#fff;font:16px/1.6 sans-serif;padding:12px 20px">'
+        "<strong>预览没有更新：最近一次生成遇到问题，下面显示的是上一次成功生成的网站。改正后保存，页面会自动刷新。</strong>"
+        f'<ul style="margin:6px 0 0 1.2em">{items}{more}</ul></div>'
+    )
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -72,9 +77,13 @@ def ensure_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise PortInUse(f"预览地址 {host}:{port} 已被占用（可能另一个预览窗口还开着）。"
-                                f"请关掉它，或换一个端口：site-builder serve -a {host}:{port + 1}") from None
-            raise PortInUse(f"无法在 {host}:{port} 上预览（{error.strerror}），请用 -a 127.0.0.1:8000 这样的地址") from None
+                raise PortInUse(
+                    f"预览地址 {host}:{port} 已被占用（可能另一个预览窗口还开着）。"
+                    f"请关掉它，或换一个端口：site-builder serve -a {host}:{port + 1}"
+                ) from None
+            raise PortInUse(
+                f"无法在 {host}:{port} 上预览（{error.strerror}），请用 -a 127.0.0.1:8000 这样的地址"
+            ) from None
 
 
 def serve_site(project: Project) -> None:
@@ -100,13 +109,15 @@ def serve_site(project: Project) -> None:
         for path in (config.docs_dir, config.config_file_path, config.theme.custom_dir, *config.watch):
             if path:
                 server.watch(path)
-        server = config.plugins.on_serve(server, config=config, builder=rebuild)
+        config.plugins.on_serve(server, config=config, builder=rebuild)
         print(f"预览地址：{serve_url}（修改文章并保存后自动刷新；按 Ctrl+C 停止）", flush=True)
         try:
             server.serve()
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise PortInUse(f"预览地址 {host}:{port} 已被占用，请换一个端口：site-builder serve -a {host}:{port + 1}") from None
+                raise PortInUse(
+                    f"预览地址 {host}:{port} 已被占用，请换一个端口：site-builder serve -a {host}:{port + 1}"
+                ) from None
             raise
         finally:
             server.shutdown()
@@ -163,6 +174,5 @@ def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
     if page.is_file():
         return page.read_bytes()
     if problems:
-        return ("<!doctype html><meta charset=utf-8><title>预览没有生成</title>"
-                + problem_banner(problems)).encode()
+        return ("<!doctype html><meta charset=utf-8><title>预览没有生成</title>" + problem_banner(problems)).encode()
     return None
