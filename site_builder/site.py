@@ -11,8 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from site_builder.content.articles import load_article
+from site_builder.content.cache import ArticleCache
 from site_builder.content.links import Attachment, collect_attachments
-from site_builder.content.model import Article
+from site_builder.content.model import Article, SourceFile
 from site_builder.content.scan import HandWrittenPage, scan_hand_written_pages, scan_sections
 from site_builder.diagnostics import Diagnostics
 from site_builder.listings import Listings, build_listings
@@ -43,18 +44,22 @@ class Site:
         return {a.source.src_uri: a for a in self.published}
 
 
-def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -> Site:
-    """Read and validate all content and decide what is published at `now` (aware datetime)."""
+def load_site(
+    settings: SiteSettings, now: datetime, diagnostics: Diagnostics, cache: ArticleCache | None = None
+) -> Site:
+    """Read and validate all content and decide what is published at `now` (aware datetime).
+
+    With a `cache`, an article whose file did not change since the last build is not parsed again.
+    """
     scan = scan_sections(settings, diagnostics)
     published: list[Article] = []
     withheld: list[tuple[Article, Decision]] = []
     with_errors: list[Article] = []
     for source in scan.articles:
-        errors_before = len(diagnostics.errors_for(source.display_path))
-        article = load_article(source, settings.timezone, diagnostics, keep_with_errors=True)
+        article, has_errors = _read_article(source, settings, diagnostics, cache)
         if article is None:
             continue
-        if len(diagnostics.errors_for(source.display_path)) > errors_before:
+        if has_errors:
             with_errors.append(article)
             continue
         decision = decide(article, now, settings.require_review)
@@ -75,3 +80,26 @@ def load_site(settings: SiteSettings, now: datetime, diagnostics: Diagnostics) -
         attachments=collect_attachments(tuple(published), settings.content_dir, diagnostics),
         hand_written=scan_hand_written_pages(settings),
     )
+
+
+def _read_article(
+    source: SourceFile, settings: SiteSettings, diagnostics: Diagnostics, cache: ArticleCache | None
+) -> tuple[Article | None, bool]:
+    """The article of `source` (from the cache when its bytes are unchanged) and whether it has errors."""
+    digest = ""
+    if cache is not None:
+        try:
+            digest = cache.digest(source.path.read_bytes())
+        except OSError:
+            digest = ""
+        cached = cache.get(source, digest) if digest else None
+        if cached is not None:
+            diagnostics.extend(cached.warnings)
+            return cached.article, False
+    found = Diagnostics()
+    article = load_article(source, settings.timezone, found, keep_with_errors=True)
+    diagnostics.extend(found.sorted())
+    has_errors = bool(found.errors)
+    if cache is not None and digest and article is not None and not has_errors:
+        cache.put(source, digest, article, found.warnings)
+    return article, has_errors

@@ -30,6 +30,7 @@ from site_builder.publication_rules import publication_time, withheld_report
 from site_builder.sanitize import SanitizeExtension
 from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
+from site_builder.sitemap import write_sitemap
 from site_builder.summaries import Summaries
 from site_builder.template_data import TemplateData, zh_date
 from site_builder.text import escape, strip_control_chars
@@ -227,6 +228,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             return
         self.search.finish(config.site_dir)
         self.feeds.write(Path(config.site_dir))
+        if self.settings.site_url:
+            today = publication_time(self.settings.timezone, os.environ).date().isoformat()
+            write_sitemap(Path(config.site_dir), self.registry, self.settings.site_url, today)
         for line in withheld_report(self.site.withheld):
             log.info(line)
         log.info(f"已发布 {len(self.site.published)} 篇文章，未发布 {len(self.site.withheld)} 篇")

@@ -1,0 +1,185 @@
+"""Incremental builds: decide, before anything is rendered, which outputs changed (issue #10).
+
+Every page of the registry gets a key: a digest of exactly what its template receives (its spec,
+the articles it shows, their photos, the fingerprint of everything site-wide). A page whose key
+is the one it had in the last build is not rendered again: its file is carried over from the
+previous site. Keys replace a hand-written dependency graph: an edit of a body, a title, a tag or
+a date, an article added, deleted or drafted, all fall out of the model's differences, and a
+hidden input would show up as a failed identity test (an incremental build must write exactly
+what a cold build writes).
+
+The fingerprint covers what can change every page at once: site_builder's and the engine's
+versions, the configuration file, the theme's files, the hand-written pages (their titles are in
+every page's navigation). Any change to it makes the build cold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path, PurePath
+from typing import Any
+
+from site_builder import __version__
+from site_builder.atomic import write_file_atomically
+from site_builder.content.model import Article
+from site_builder.images.collect import PageImages
+from site_builder.pages import PageSpec
+
+STATE_FORMAT = 1
+
+
+def fingerprint(versions: Mapping[str, str], files: Iterable[Path], extra: Iterable[str] = ()) -> str:
+    """One digest of everything site-wide: package versions, the bytes of `files`, `extra` values."""
+    digest = hashlib.sha256(f"{STATE_FORMAT}|{__version__}".encode())
+    for name in sorted(versions):
+        digest.update(f"\0{name}={versions[name]}".encode())
+    for path in sorted(set(files)):
+        digest.update(f"\0{path}\0".encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    for value in extra:
+        digest.update(f"\0{value}".encode())
+    return digest.hexdigest()
+
+
+def files_under(folders: Iterable[Path]) -> list[Path]:
+    """Every file below `folders` (theme folders), for the fingerprint."""
+    found = []
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            found += [Path(root) / name for name in names if not name.endswith(".pyc")]
+    return found
+
+
+class PageKeys:
+    """Keys of the registry's pages; article digests are computed once per build."""
+
+    def __init__(self, build_fingerprint: str, images: Mapping[str, PageImages]) -> None:
+        self.fingerprint = build_fingerprint
+        self.images = images
+        self._articles: dict[int, bytes] = {}
+
+    def key(self, spec: PageSpec) -> str:
+        """The digest of everything the page's output depends on."""
+        digest = hashlib.sha256(self.fingerprint.encode())
+        self._walk(digest, spec)
+        for src_uri in sorted({spec.src_uri, *spec.inputs.articles}):
+            self._walk(digest, _photo_uses(self.images.get(src_uri)))
+        if spec.source is not None and spec.article is None:
+            digest.update(_file_digest(spec.source))
+        return digest.hexdigest()
+
+    def _article(self, article: Article) -> bytes:
+        known = self._articles.get(id(article))
+        if known is None:
+            digest = hashlib.sha256()
+            self._walk_fields(digest, article)
+            known = self._articles[id(article)] = digest.digest()
+        return known
+
+    def _walk_fields(self, digest: Any, value: Any) -> None:
+        digest.update(f"d:{type(value).__name__}(".encode())
+        for item in dataclasses.fields(value):
+            field_value = getattr(value, item.name)
+            if not callable(field_value):  # a TermKind's `values` function is code, not data
+                self._walk(digest, item.name)
+                self._walk(digest, field_value)
+        digest.update(b")")
+
+    def _walk(self, digest: Any, value: object) -> None:
+        """Feed `value` into `digest` in a form that is the same for equal values, run after run."""
+        if isinstance(value, Article):
+            digest.update(b"A" + self._article(value))
+        elif value is None or isinstance(value, (bool, int, float, str)):
+            digest.update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, (datetime, date)):
+            digest.update(f"t:{value.isoformat()};".encode())
+        elif isinstance(value, PurePath):
+            digest.update(f"p:{value.as_posix()};".encode())
+        elif isinstance(value, Mapping):
+            digest.update(b"{")
+            for key in sorted(value, key=str):
+                self._walk(digest, str(key))
+                self._walk(digest, value[key])
+            digest.update(b"}")
+        elif isinstance(value, (list, tuple, frozenset, set)):
+            items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+            digest.update(b"[")
+            for item in items:
+                self._walk(digest, item)
+            digest.update(b"]")
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self._walk_fields(digest, value)
+        else:
+            raise TypeError(f"cannot key a {type(value).__name__}: add it to PageKeys._walk")
+
+
+def _photo_uses(images: PageImages | None) -> list[tuple[str, str, str, str, int]]:
+    """What a page shows of its photos: each use's reference and the plan (content and settings)."""
+    if images is None:
+        return []
+    return [(use.ref.src, use.ref.caption, use.ref.alt, use.plan.key, use.ref.line) for use in images.uses()]
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"<missing>"
+
+
+@dataclasses.dataclass
+class BuildState:
+    """What the last successful build wrote, kept in the cache folder (never published)."""
+
+    fingerprint: str = ""
+    site_dir: str = ""
+    """The folder the build was swapped into: files are carried over only from there."""
+    pages: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Output path of each page → its key."""
+    files: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
+    """Output path → [size, md5, sha256] of every file of the site."""
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState | None:
+        """The saved state, or None when there is none or it cannot be trusted."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != STATE_FORMAT:
+                return None
+            return cls(str(data["fingerprint"]), str(data["site_dir"]), dict(data["pages"]), dict(data["files"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def save(self, path: Path) -> None:
+        data = {"format": STATE_FORMAT, **dataclasses.asdict(self)}
+        write_file_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+class RenderCache:
+    """Each article's rendered content, by its page key: feeds and search need the HTML of articles
+    that this build does not render again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self._path(key).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def put(self, key: str, html: str) -> None:
+        path = self._path(key)
+        if not path.exists():
+            write_file_atomically(path, html)
