@@ -54,11 +54,14 @@ lint: $(VENV)/.installed-lint
 	$(BIN)/mypy site_builder || status=1; \
 	exit $$status
 
-bench: $(VENV)/.installed-bench
+# Benchmarks (bench/README.md): the search queries run in Chromium through Playwright (test extra).
+bench: $(VENV)/.installed-bench $(VENV)/.installed-test browser
+	$(BIN)/python -m bench.search_bench --articles 2000
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.images --sweep
 
-bench-large: $(VENV)/.installed-bench
+bench-large: $(VENV)/.installed-bench $(VENV)/.installed-test browser
+	$(BIN)/python -m bench.search_bench --articles 10000 --no-build-rows
 	$(BIN)/python -m bench.run --large
 
 # Regenerate constraints.txt: a throw-away venv gets every extra at the newest versions that
