@@ -1,0 +1,55 @@
+// Runs site_builder/search/search.js in Node for the tests (tests/test_search*.py):
+//   node search_node.js analyse FIXTURE.json        → {"mismatches": [...]}
+//   node search_node.js query SITE_DIR QUERY [OFFSET] → the query's result, and the files it fetched
+// The client's fetch is a shim that reads SITE_DIR/search/, so the engine runs exactly as in a browser.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const search = require("../../site_builder/search/search.js");
+
+function analyseFixture(fixture) {
+  const mismatches = [];
+  for (const c of JSON.parse(fs.readFileSync(fixture, "utf8")).cases) {
+    const terms = search.analyse(c.text);
+    const got = {
+      runs: search.wordRuns(c.text),
+      characters: Array.from(terms.characters).sort(),
+      bigrams: Object.fromEntries(Array.from(terms.bigrams.entries()).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
+    };
+    const expected = {runs: c.runs, characters: c.characters.slice().sort(), bigrams: c.bigrams};
+    for (const key of Object.keys(expected)) {
+      if (JSON.stringify(got[key]) !== JSON.stringify(expected[key])) {
+        mismatches.push({text: c.text, key, expected: expected[key], got: got[key]});
+      }
+    }
+  }
+  return {mismatches};
+}
+
+async function query(siteDir, q, offset, limit) {
+  const base = "http://site.test/search/";
+  const fetched = [];
+  const engine = search.createEngine(base, async (url, kind) => {
+    const relative = decodeURIComponent(new URL(url).pathname).replace(/^\/search\//, "");
+    fetched.push(relative);
+    const data = fs.readFileSync(path.join(siteDir, "search", relative));
+    return kind === "json" ? JSON.parse(data.toString("utf8")) : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+  });
+  const result = await engine.query(q, {offset, limit});
+  return {total: result.total, results: result.results, fetched};
+}
+
+async function main() {
+  const [command, ...args] = process.argv.slice(2);
+  let output;
+  if (command === "analyse") output = analyseFixture(args[0]);
+  else if (command === "query") output = await query(args[0], args[1], Number(args[2] || 0), Number(args[3] || 10));
+  else if (command === "queries") {
+    // queries SITE_DIR FILE.json: run each query of the JSON list on a fresh engine.
+    output = [];
+    for (const q of JSON.parse(fs.readFileSync(args[1], "utf8"))) output.push(await query(args[0], q, 0, 10));
+  } else throw new Error("unknown command " + command);
+  process.stdout.write(JSON.stringify(output));
+}
+
+main().catch((error) => { console.error(error && error.stack || error); process.exit(1); });
