@@ -76,7 +76,8 @@ def test_every_kind_of_page_exists(demo_site):
         "archive/2026/index.html",
         "archive/2026/page/2/index.html",
         "sitemap.xml",
-        "search/search_index.json",
+        "search/meta.json",
+        "search/search.js",
     ]
     missing = [path for path in expected if not (demo_site / path).is_file()]
     assert missing == []

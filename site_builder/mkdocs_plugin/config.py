@@ -87,6 +87,9 @@ class SiteBuilderConfig(Config):
     feeds_limit = c.Type(int, default=20)
     feeds_content = c.Choice(("full", "summary"), default="full")
     feeds_units = c.Type(bool, default=False)
+    search = c.Type(bool, default=True)
+    """Full-text search of the articles: our sharded index under `search/` and the header search box.
+    It replaces Material's `search` plugin, which is switched off (with a warning) while this is on."""
     sanitize_html = c.Type(bool, default=True)
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
     deploy = DeployTargets()

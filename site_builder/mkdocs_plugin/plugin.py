@@ -24,7 +24,7 @@ from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
 from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
-from site_builder.mkdocs_plugin.search import SearchSegmentation
+from site_builder.mkdocs_plugin.search import SearchIndexStage
 from site_builder.pages import PageRegistry, build_registry
 from site_builder.publication_rules import publication_time, withheld_report
 from site_builder.sanitize import SanitizeExtension
@@ -58,7 +58,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pool = WorkerPool()
         """Shared by the image jobs; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
         self.processor = ImageProcessor(self.pool)
-        self.search = SearchSegmentation(self.pool)
+        self.search = SearchIndexStage()
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
         self.images: ImageStage | None = None
@@ -83,10 +83,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_shutdown(self) -> None:
         self.pool.close()
-        self.search.close()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.search.close()
         if self.images is not None:
             self.images.batch = None
 
@@ -113,7 +111,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.config.sanitize_html and self.sanitizer not in extensions:
             extensions.append(self.sanitizer)
         self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
-        self.search.install(config)
+        self.search.configure(self.config.search, config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
         if not config.site_url:
             log.warning(
@@ -126,7 +124,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled:
             return None
         now = publication_time(self.settings.timezone, os.environ)
-        self.search.spill(self.stage.cache_dir.parent / "search")
         self.site = load_site(self.settings, now, self.diagnostics)
         feed_plans = plan_feeds(self.site)
         self.registry = build_registry(self.site, feed_plans, self.diagnostics)
@@ -181,7 +178,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         spec = self.registry.get(page.file.src_uri)
         if spec is None:
             return None
-        self.search.submit(page, html)
+        self.search.collect(spec, html)
         page.meta["description"] = escape(self.template_data.description(spec))
         if spec.article is not None:
             self.feeds.keep_html(spec.article, html)
@@ -198,7 +195,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self._finish_images()
         return env
 
-    # Before the search plugin (priority 0) indexes the page: its segmentation must be in place.
+    # Before other plugins' handlers (priority 0), which then see our template data.
     @event_priority(50)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -206,7 +203,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         spec = self.registry.get(page.file.src_uri)
         if spec is None:
             return None
-        self.search.prepare(page)
         ours = self.template_data.context(spec)
         ours["sb_lightbox"] = self.has_lightbox and bool(ours["sb_lightbox"])
         # MkDocs' TypedDict lists only its own keys; templates read ours from the same context.
@@ -215,18 +211,18 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # The page is written next and nothing reads its HTML afterwards (listings use the
-        # teasers, the search plugin has indexed it): freeing it keeps memory flat per article.
+        # teasers, the search index keeps its text): freeing it keeps memory flat per article.
         spec = self.registry.get(page.file.src_uri)
         if spec is not None and spec.article is not None:
             page.content = ""
         return None
 
-    # After the search plugin (priority 0) has written its index.
+    # Last, after other plugins' post-build work.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
-        self.search.finish(config.site_dir)
+        self.search.write(self.site, config.site_dir)
         self.feeds.write(Path(config.site_dir))
         if self.settings.site_url:
             today = publication_time(self.settings.timezone, os.environ).date().isoformat()
