@@ -61,6 +61,8 @@ class FeedSpec:
     atom_url: str
     language: str = "zh-CN"
     author: str = ""
+    quiet_since: datetime | None = None
+    """`updated` of a feed without entries (feedgen would write the clock): the site's newest date."""
 
 
 def render_feeds(spec: FeedSpec, entries: list[FeedEntry]) -> tuple[bytes, bytes]:
@@ -89,10 +91,11 @@ def _generator(spec: FeedSpec, entries: list[FeedEntry], atom: bool) -> FeedGene
     # RSS keeps only the last link added: self first, the site last.
     feed.link(href=spec.atom_url if atom else spec.rss_url, rel="self")
     feed.link(href=spec.site_url, rel="alternate")
-    newest = max((e.updated for e in entries), default=None)
+    newest = max((e.updated for e in entries), default=spec.quiet_since)
     if newest is not None:
         feed.updated(newest)
         feed.lastBuildDate(newest)
+    if entries:
         feed.pubDate(max(e.published for e in entries))
     for item in entries:
         entry = feed.add_entry(order="append")
@@ -221,6 +224,7 @@ class FeedWriter:
                 rss_url=base + plan.rss_path,
                 atom_url=base + plan.atom_path,
                 author=self.site.settings.site_name,
+                quiet_since=self.site.published[0].date if self.site.published else None,
             )
             rss, atom = render_feeds(spec, [self._entry(article) for article in plan.articles])
             for path, data in ((plan.rss_path, rss), (plan.atom_path, atom)):

@@ -26,9 +26,11 @@ from typing import Any
 
 from site_builder import __version__
 from site_builder.atomic import write_file_atomically
+from site_builder.content.links import page_links
 from site_builder.content.model import Article
+from site_builder.deploy.manifest import SiteFile
 from site_builder.images.collect import PageImages
-from site_builder.pages import PageSpec
+from site_builder.pages import PageRegistry, PageSpec
 
 STATE_FORMAT = 1
 
@@ -59,30 +61,48 @@ def files_under(folders: Iterable[Path]) -> list[Path]:
 
 
 class PageKeys:
-    """Keys of the registry's pages; article digests are computed once per build."""
+    """Keys of the registry's pages. The model's records (articles, listing pages, terms) are
+    shared by many pages and immutable during a build: each is digested once."""
 
-    def __init__(self, build_fingerprint: str, images: Mapping[str, PageImages]) -> None:
+    def __init__(
+        self,
+        build_fingerprint: str,
+        images: Mapping[str, PageImages],
+        registry: PageRegistry,
+        source_digests: Mapping[str, str],
+    ) -> None:
         self.fingerprint = build_fingerprint
         self.images = images
-        self._articles: dict[int, bytes] = {}
+        self.registry = registry
+        self.source_digests = source_digests
+        """An article is a function of its file's bytes (with the settings in the fingerprint) and
+        its URL: hashing those is much cheaper than walking the parsed article."""
+        self._records: dict[int, tuple[object, bytes]] = {}
+        """id → (the record, kept alive so the id stays its own; its digest)."""
 
     def key(self, spec: PageSpec) -> str:
         """The digest of everything the page's output depends on."""
         digest = hashlib.sha256(self.fingerprint.encode())
-        self._walk(digest, spec)
+        self._walk_fields(digest, spec)
         for src_uri in sorted({spec.src_uri, *spec.inputs.articles}):
             self._walk(digest, _photo_uses(self.images.get(src_uri)))
         if spec.source is not None and spec.article is None:
             digest.update(_file_digest(spec.source))
+        if spec.article is not None:  # the URLs of the pages its body links to are in its HTML
+            self._walk(digest, [_url_of(self.registry.get(target)) for target in page_links(spec.article)])
         return digest.hexdigest()
 
-    def _article(self, article: Article) -> bytes:
-        known = self._articles.get(id(article))
+    def _record(self, value: object) -> bytes:
+        known = self._records.get(id(value))
         if known is None:
             digest = hashlib.sha256()
-            self._walk_fields(digest, article)
-            known = self._articles[id(article)] = digest.digest()
-        return known
+            source = self.source_digests.get(value.source.src_uri) if isinstance(value, Article) else None
+            if isinstance(value, Article) and source is not None:
+                digest.update(f"article\0{source}\0{value.source.src_uri}\0{value.url}".encode())
+            else:
+                self._walk_fields(digest, value)
+            known = self._records[id(value)] = (value, digest.digest())
+        return known[1]
 
     def _walk_fields(self, digest: Any, value: Any) -> None:
         digest.update(f"d:{type(value).__name__}(".encode())
@@ -95,9 +115,7 @@ class PageKeys:
 
     def _walk(self, digest: Any, value: object) -> None:
         """Feed `value` into `digest` in a form that is the same for equal values, run after run."""
-        if isinstance(value, Article):
-            digest.update(b"A" + self._article(value))
-        elif value is None or isinstance(value, (bool, int, float, str)):
+        if value is None or isinstance(value, (bool, int, float, str)):
             digest.update(f"{type(value).__name__}:{value!r};".encode())
         elif isinstance(value, (datetime, date)):
             digest.update(f"t:{value.isoformat()};".encode())
@@ -116,9 +134,13 @@ class PageKeys:
                 self._walk(digest, item)
             digest.update(b"]")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            self._walk_fields(digest, value)
+            digest.update(b"R" + self._record(value))
         else:
             raise TypeError(f"cannot key a {type(value).__name__}: add it to PageKeys._walk")
+
+
+def _url_of(spec: PageSpec | None) -> str | None:
+    return spec.url if spec is not None else None
 
 
 def _photo_uses(images: PageImages | None) -> list[tuple[str, str, str, str, int]]:
@@ -142,10 +164,16 @@ class BuildState:
     fingerprint: str = ""
     site_dir: str = ""
     """The folder the build was swapped into: files are carried over only from there."""
+    digest: str = ""
+    """The build stamp's digest of that site: carried files come only from the very site recorded here."""
     pages: dict[str, str] = dataclasses.field(default_factory=dict)
     """Output path of each page → its key."""
-    files: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
-    """Output path → [size, md5, sha256] of every file of the site."""
+    files: dict[str, SiteFile] = dataclasses.field(default_factory=dict)
+    """Every file of the site, with its size and hashes."""
+    mtimes: dict[str, int] = dataclasses.field(default_factory=dict)
+    """Modification time (ns) of every file as built: a file changed by hand since is not carried."""
+    search_key: str = ""
+    """Digest of everything the search index was made from (every article page's key)."""
 
     @classmethod
     def load(cls, path: Path) -> BuildState | None:
@@ -154,12 +182,34 @@ class BuildState:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") != STATE_FORMAT:
                 return None
-            return cls(str(data["fingerprint"]), str(data["site_dir"]), dict(data["pages"]), dict(data["files"]))
+            files = {
+                name: SiteFile(name, int(size), str(md5), str(sha)) for name, (size, md5, sha) in data["files"].items()
+            }
+            mtimes = {str(name): int(value) for name, value in data["mtimes"].items()}
+            return cls(
+                str(data["fingerprint"]),
+                str(data["site_dir"]),
+                str(data["digest"]),
+                dict(data["pages"]),
+                files,
+                mtimes,
+                str(data["search_key"]),
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def save(self, path: Path) -> None:
-        data = {"format": STATE_FORMAT, **dataclasses.asdict(self)}
+        files = {name: [f.size, f.md5, f.sha256] for name, f in self.files.items()}
+        data = {
+            "format": STATE_FORMAT,
+            "fingerprint": self.fingerprint,
+            "site_dir": self.site_dir,
+            "digest": self.digest,
+            "pages": self.pages,
+            "files": files,
+            "mtimes": self.mtimes,
+            "search_key": self.search_key,
+        }
         write_file_atomically(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 

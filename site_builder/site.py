@@ -6,7 +6,8 @@ result). It never imports MkDocs and never writes a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +40,9 @@ class Site:
     """Files the published articles link to, published beside them."""
     hand_written: tuple[HandWrittenPage, ...] = ()
     """Markdown pages outside the sections (the home page, about.md…)."""
+    source_digests: Mapping[str, str] = field(default_factory=dict)
+    """Article source name → digest of its file's bytes (when read through the cache): an article
+    is a function of these bytes, its settings and its URL, which incremental builds rely on."""
 
     def article_by_src_uri(self) -> dict[str, Article]:
         return {a.source.src_uri: a for a in self.published}
@@ -55,8 +59,9 @@ def load_site(
     published: list[Article] = []
     withheld: list[tuple[Article, Decision]] = []
     with_errors: list[Article] = []
+    digests: dict[str, str] = {}
     for source in scan.articles:
-        article, has_errors = _read_article(source, settings, diagnostics, cache)
+        article, has_errors = _read_article(source, settings, diagnostics, cache, digests)
         if article is None:
             continue
         if has_errors:
@@ -79,11 +84,16 @@ def load_site(
         listings=build_listings(published, settings),
         attachments=collect_attachments(tuple(published), settings.content_dir, diagnostics),
         hand_written=scan_hand_written_pages(settings),
+        source_digests=digests,
     )
 
 
 def _read_article(
-    source: SourceFile, settings: SiteSettings, diagnostics: Diagnostics, cache: ArticleCache | None
+    source: SourceFile,
+    settings: SiteSettings,
+    diagnostics: Diagnostics,
+    cache: ArticleCache | None,
+    digests: dict[str, str],
 ) -> tuple[Article | None, bool]:
     """The article of `source` (from the cache when its bytes are unchanged) and whether it has errors."""
     digest = ""
@@ -92,6 +102,8 @@ def _read_article(
             digest = cache.digest(source.path.read_bytes())
         except OSError:
             digest = ""
+        if digest:
+            digests[source.src_uri] = digest
         cached = cache.get(source, digest) if digest else None
         if cached is not None:
             diagnostics.extend(cached.warnings)

@@ -15,6 +15,7 @@ import logging
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from site_builder import __version__
 from site_builder.atomic import write_file_atomically
@@ -65,10 +66,21 @@ class ArticleCache:
         if entry is None or entry.digest != digest:
             return None
         self._used.add(source.src_uri)
-        return replace(entry, article=replace(entry.article, source=source))
+        article = entry.article
+        return replace(
+            entry,
+            article=replace(
+                article,
+                source=source,
+                lines=MappingProxyType(dict(article.lines)),
+                extra=MappingProxyType(dict(article.extra)),
+            ),
+        )
 
     def put(self, source: SourceFile, digest: str, article: Article, warnings: list[Diagnostic]) -> None:
-        self._entries[source.src_uri] = CachedArticle(digest, article, tuple(warnings))
+        # Read-only mappings cannot be pickled: kept as plain dicts, made read-only again in `get`.
+        storable = replace(article, lines=dict(article.lines), extra=dict(article.extra))
+        self._entries[source.src_uri] = CachedArticle(digest, storable, tuple(warnings))
         self._used.add(source.src_uri)
         self._dirty = True
 

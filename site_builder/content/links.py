@@ -8,6 +8,7 @@ a file that is not published is an error with its line: `check` and `build` say 
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -90,6 +91,19 @@ def body_links(body: str, first_line: int) -> tuple[LinkRef, ...]:
             target = next(value for value in match.groupdict().values() if value is not None).strip()
             found.append(LinkRef(target, first_line + body.count("\n", 0, match.start())))
     return tuple(sorted(found, key=lambda link: link.line))
+
+
+def page_links(article: Article) -> list[str]:
+    """Source names (src_uri) of the Markdown pages the article's body links to, as MkDocs resolves
+    them: relative to the article's own source name. The pages that link to a page show its URL."""
+    folder = posixpath.dirname(article.source.src_uri)
+    targets = []
+    for link in body_links(article.body, article.body_line):
+        path = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+        if is_external(link.target) or PurePosixPath(path).suffix.lower() not in (".md", ".markdown"):
+            continue
+        targets.append(posixpath.normpath(posixpath.join(folder, path)) if not path.startswith("/") else path[1:])
+    return targets
 
 
 def collect_attachments(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,14 +51,21 @@ class SiteFile:
         return self.path.endswith((".html", ".xml", ".json", ".txt"))
 
 
-def scan_site(site_dir: Path) -> dict[str, SiteFile]:
-    """Every deployable file of `site_dir` (the build stamp excluded), by relative path."""
+def scan_site(site_dir: Path, known: Mapping[str, SiteFile] | None = None) -> dict[str, SiteFile]:
+    """Every deployable file of `site_dir` (the build stamp excluded), by relative path.
+
+    `known`: files whose hashes are already known (carried over unchanged by an incremental
+    build, as hard links of the checked previous site): they are not read again.
+    """
     files = {}
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file() or path.name == BUILD_STAMP:
             continue
-        data = path.read_bytes()
         rel = path.relative_to(site_dir).as_posix()
+        if known is not None and rel in known and known[rel].size == path.stat().st_size:
+            files[rel] = known[rel]
+            continue
+        data = path.read_bytes()
         files[rel] = SiteFile(rel, len(data), hashlib.md5(data).hexdigest(), hashlib.sha256(data).hexdigest())
     return files
 
@@ -68,10 +76,14 @@ def manifest_digest(files: dict[str, SiteFile]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def write_build_stamp(site_dir: Path, site_url: str) -> None:
-    """Mark `site_dir` as the complete output of a successful build."""
-    stamp = {"site_url": site_url, "digest": manifest_digest(scan_site(site_dir))}
+def write_build_stamp(
+    site_dir: Path, site_url: str, known: Mapping[str, SiteFile] | None = None
+) -> dict[str, SiteFile]:
+    """Mark `site_dir` as the complete output of a successful build; returns its files."""
+    files = scan_site(site_dir, known)
+    stamp = {"site_url": site_url, "digest": manifest_digest(files)}
     (site_dir / BUILD_STAMP).write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
+    return files
 
 
 def read_build_stamp(site_dir: Path) -> dict[str, str] | None:

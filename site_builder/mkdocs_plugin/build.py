@@ -65,21 +65,25 @@ def build_site(project: Project, site_dir: Path) -> None:
     site_dir = site_dir.resolve()
     _refuse_dangerous_target(site_dir, settings)
     plugin = config.plugins[PLUGIN_NAME]
+    assert isinstance(plugin, SiteBuilderPlugin)
     with _staging_folder(site_dir) as staging:
         config.site_dir = str(staging)
         # As `mkdocs build` does: plugins open their worker pools at startup, close them at shutdown.
         config.plugins.on_startup(command="build", dirty=False)
         try:
+            plugin.previous_site = site_dir
             mkdocs_build(config)
         except Abort as error:
-            errors = plugin.diagnostics.errors if isinstance(plugin, SiteBuilderPlugin) else []
+            errors = plugin.diagnostics.errors
             if errors:
                 raise BuildFailed(f"内容有 {len(errors)} 处错误，网站没有更新", 1) from None
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
         finally:
             config.plugins.on_shutdown()
-        write_build_stamp(staging, config.site_url or "")
+        files = write_build_stamp(staging, config.site_url or "", known=plugin.rebuilds.carried)
+        plugin.rebuilds.finish(files, staging, site_dir)
         _swap_in(staging, site_dir)
+        plugin.rebuilds.save()
 
 
 def _refuse_dangerous_target(site_dir: Path, settings: SiteSettings) -> None:

@@ -17,6 +17,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.content.cache import ArticleCache
 from site_builder.diagnostics import Diagnostics
 from site_builder.feeds import FeedWriter, plan_feeds
 from site_builder.images.markdown import PictureExtension
@@ -24,6 +25,7 @@ from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
 from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
+from site_builder.mkdocs_plugin.incremental import IncrementalStage
 from site_builder.mkdocs_plugin.search import SearchIndexStage
 from site_builder.pages import PageRegistry, build_registry
 from site_builder.publication_rules import publication_time, withheld_report
@@ -62,6 +64,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
         self.images: ImageStage | None = None
+        self.incremental: IncrementalStage | None = None
+        """Kept across `serve` rebuilds: the last build's state and keys live here."""
+        self.article_cache: ArticleCache | None = None
+        self.previous_site: Path | None = None
+        """The site this build replaces, set by `site-builder build` and the preview (carried from)."""
         self.has_lightbox = False
 
     # Kept across `serve` rebuilds because this handler exists (ARCHITECTURE §1), so the worker
@@ -71,6 +78,18 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         """The image stage of the current build (made in `on_config`, which runs first)."""
         assert self.images is not None
         return self.images
+
+    @property
+    def rebuilds(self) -> IncrementalStage:
+        """Incremental-build state (made in `on_config`, kept across `serve` rebuilds)."""
+        assert self.incremental is not None
+        return self.incremental
+
+    @property
+    def articles(self) -> ArticleCache:
+        """Parsed articles kept between builds (made in `on_config`)."""
+        assert self.article_cache is not None
+        return self.article_cache
 
     @property
     def template_data(self) -> TemplateData:
@@ -113,6 +132,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
         self.search.configure(self.config.search, config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
+        cache_dir = self.stage.cache_dir.parent
+        if self.incremental is None or self.incremental.state_path.parent != cache_dir:
+            self.incremental = IncrementalStage(cache_dir)
+            self.article_cache = ArticleCache(cache_dir / "articles.pickle", salt=str(self.settings.timezone))
         if not config.site_url:
             log.warning(
                 "mkdocs.yml 没有设置 site_url：订阅（RSS）、站点地图和分享卡片需要网站的完整地址，"
@@ -124,7 +147,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if not self.config.enabled:
             return None
         now = publication_time(self.settings.timezone, os.environ)
-        self.site = load_site(self.settings, now, self.diagnostics)
+        self.site = load_site(self.settings, now, self.diagnostics, self.articles)
+        self.articles.save()
         feed_plans = plan_feeds(self.site)
         self.registry = build_registry(self.site, feed_plans, self.diagnostics)
         select_published_files(files, self.registry, self.site.attachments, config)
@@ -136,6 +160,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self._finish_images()
         self.stage.place(files, config)
         self.has_lightbox = self.stage.add_lightbox(files, config)
+        self.rebuilds.plan(files, config, self.site, self.registry, self.stage.pages, self.previous_site)
         self.stage.start()
         summaries = Summaries()
         self.feeds = FeedWriter(self.site, feed_plans, self.stage.pages, self.stage.cache_dir, summaries)
@@ -182,6 +207,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         page.meta["description"] = escape(self.template_data.description(spec))
         if spec.article is not None:
             self.feeds.keep_html(spec.article, html)
+            self.rebuilds.remember(spec, html)
         return None
 
     # Variant files must exist before MkDocs copies static files, right after this event.
@@ -222,7 +248,17 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
-        self.search.write(self.site, config.site_dir)
+        search_needed = not self.rebuilds.search_carried  # no article changed: the index was carried over
+        for spec in self.registry:
+            article = spec.article
+            if article is None or (not search_needed and article.url not in self.feeds.wanted):
+                continue
+            if (html := self.rebuilds.cached_html(spec)) is not None:
+                self.feeds.keep_html(article, html)
+                if search_needed:
+                    self.search.collect(spec, html)
+        if search_needed:
+            self.search.write(self.site, config.site_dir)
         self.feeds.write(Path(config.site_dir))
         if self.settings.site_url:
             today = publication_time(self.settings.timezone, os.environ).date().isoformat()

@@ -26,6 +26,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
+from site_builder.deploy.manifest import scan_site
+from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import Project
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -138,7 +140,13 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
             config = load_config(config_file=config_file, site_dir=str(staging))
         config.site_dir = str(staging)
         config.site_url = serve_url
-        mkdocs_build(config, serve_url=serve_url)
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if isinstance(plugin, SiteBuilderPlugin):
+            plugin.previous_site = builds / LIVE_LINK  # carry unchanged pages from the page on screen
+        # No `serve_url`: with it MkDocs would also render pages left out of the build on purpose.
+        mkdocs_build(config)
+        if isinstance(plugin, SiteBuilderPlugin):
+            plugin.rebuilds.finish(scan_site(staging, known=plugin.rebuilds.carried), staging, staging)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         message = str(error).strip() or type(error).__name__

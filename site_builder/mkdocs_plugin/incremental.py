@@ -1,0 +1,227 @@
+"""Incremental builds inside MkDocs: unchanged pages are left out of rendering and carried over.
+
+The core decides which pages changed (`site_builder.incremental`: page keys, the fingerprint);
+this module tells MkDocs. A page whose key did not change is kept in `Files` as EXCLUDED: MkDocs
+neither renders nor copies it, yet still resolves links to it, so the pages that are rendered
+link to it exactly as in a cold build. Its file is then hard-linked from the previous site into
+the new temporary folder. Only files MkDocs does not write are linked: a link written through
+would change the previous site, which must stay whole until the swap.
+
+A build is cold (everything rendered) when there is no trustworthy previous build: another
+fingerprint (configuration, theme, versions, hand-written pages), a previous site that is not the
+one recorded, a plugin besides ours (its output is not keyed), or `mkdocs build` run directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import posixpath
+import shutil
+import sysconfig
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from site_builder.deploy.manifest import SiteFile, manifest_digest, read_build_stamp
+from site_builder.images.collect import PageImages
+from site_builder.incremental import BuildState, PageKeys, RenderCache, files_under, fingerprint
+from site_builder.pages import PageRegistry, PageSpec
+from site_builder.site import Site
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+
+SEARCH_FOLDER = "search/"
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "nh3", "pillow")
+OUR_PLUGIN = "site_builder"
+
+
+class IncrementalStage:
+    """Per-process state of incremental builds: the last build's state and the render cache."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.state_path = cache_dir / "state.json"
+        self.render_cache = RenderCache(cache_dir / "pages")
+        self.state: BuildState | None = None
+        self.keys: dict[str, str] = {}
+        """Output path of each page → its key, in this build."""
+        self.carried: dict[str, SiteFile] = {}
+        """Files carried over from the previous site in this build."""
+        self.search_key = ""
+        self.search_carried = False
+        """True when no article changed: the previous search index is carried over whole."""
+        self.fingerprint = ""
+        self.previous_site: Path | None = None
+
+    def plan(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        site: Site,
+        registry: PageRegistry,
+        images: dict[str, PageImages],
+        previous_site: Path | None,
+    ) -> None:
+        """Key every page; when the previous build (in `previous_site`) can be trusted, leave out
+        what did not change."""
+        self.previous_site = previous_site
+        self.fingerprint = _fingerprint(config, site)
+        page_keys = PageKeys(self.fingerprint, images, registry, site.source_digests)
+        self.keys = {spec.dest_uri: page_keys.key(spec) for spec in registry}
+        self.search_key = _search_key(self.fingerprint, registry, self.keys)
+        self.carried = {}
+        self.search_carried = False
+        previous = self._trusted_previous(config)
+        if previous is None:
+            return
+        state, folder = previous
+        for spec in registry:
+            if self._unchanged(spec, state, folder):
+                file = files.get_file_from_path(spec.src_uri)
+                if file is not None:
+                    file.inclusion = InclusionLevel.EXCLUDED
+                    self.carried[spec.dest_uri] = state.files[spec.dest_uri]
+        for file in files:
+            known = state.files.get(file.dest_uri)
+            if (
+                file.src_uri not in registry.by_src_uri
+                and known is not None
+                and _same_variant(file, known)
+                and _as_built(folder, file.dest_uri, state)
+            ):
+                file.inclusion = InclusionLevel.EXCLUDED  # a photo variant already published
+                self.carried[file.dest_uri] = known
+        index = {path: known for path, known in state.files.items() if path.startswith(SEARCH_FOLDER)}
+        if state.search_key == self.search_key and all(_as_built(folder, path, state) for path in index):
+            self.carried.update(index)
+            self.search_carried = True
+        _link_into(folder, Path(config.site_dir), self.carried)
+        log.info(
+            f"增量生成：{len(self.keys) - sum(1 for k in self.keys if k in self.carried)} 个页面重新生成，"
+            f"沿用上次的 {len(self.carried)} 个文件"
+        )
+
+    def _unchanged(self, spec: PageSpec, state: BuildState, folder: Path) -> bool:
+        return (
+            spec.nav == "hidden"
+            and state.pages.get(spec.dest_uri) == self.keys[spec.dest_uri]
+            and _as_built(folder, spec.dest_uri, state)
+            and (spec.article is None or self.render_cache.get(self.keys[spec.dest_uri]) is not None)
+        )
+
+    def _trusted_previous(self, config: MkDocsConfig) -> tuple[BuildState, Path] | None:
+        if self.previous_site is None or not self.previous_site.is_dir():
+            return None
+        if set(config.plugins) != {OUR_PLUGIN}:
+            log.info(
+                f"增量生成已关闭：mkdocs.yml 还启用了 {'、'.join(sorted(set(config.plugins) - {OUR_PLUGIN}))}，"
+                "它们的输出无法按页判断，每次完整生成"
+            )
+            return None
+        state = self.state or BuildState.load(self.state_path)
+        if state is None or state.fingerprint != self.fingerprint:
+            return None
+        folder = self.previous_site.resolve()
+        if state.site_dir != str(folder):
+            return None
+        stamp = read_build_stamp(self.previous_site)
+        if stamp is not None and stamp.get("digest") != state.digest:
+            return None  # the site in place is not the one this state describes
+        return state, self.previous_site
+
+    def cached_html(self, spec: PageSpec) -> str | None:
+        """The rendered content of an article page this build carried over."""
+        if spec.dest_uri not in self.carried:
+            return None
+        return self.render_cache.get(self.keys[spec.dest_uri])
+
+    def remember(self, spec: PageSpec, html: str) -> None:
+        """Keep an article's rendered content for later builds that do not render it."""
+        if spec.article is not None:
+            self.render_cache.put(self.keys[spec.dest_uri], html)
+
+    def finish(self, files: dict[str, SiteFile], built: Path, site_dir: Path) -> None:
+        """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build."""
+        mtimes = {name: (built / name).stat().st_mtime_ns for name in files}
+        self.state = BuildState(
+            self.fingerprint,
+            str(site_dir.resolve()),
+            manifest_digest(files),
+            dict(self.keys),
+            files,
+            mtimes,
+            self.search_key,
+        )
+
+    def save(self) -> None:
+        if self.state is not None:
+            self.state.save(self.state_path)
+
+
+def _fingerprint(config: MkDocsConfig, site: Site) -> str:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = ""
+    # Installed themes (Material's, MkDocs') are pinned by their versions above; the site's own
+    # folders (custom_dir, and ours when installed for development) are read file by file.
+    installed = [Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")]
+    own = [
+        Path(folder)
+        for folder in config.theme.dirs
+        if not any(Path(folder).resolve().is_relative_to(prefix) for prefix in installed)
+    ]
+    theme_files = files_under(own)
+    sources = [Path(config.config_file_path)] if config.config_file_path else []
+    sources += [page.path for page in site.hand_written]
+    return fingerprint(versions, [*theme_files, *sources], [repr(site.settings)])
+
+
+def _same_variant(file: File, known: SiteFile) -> bool:
+    """A photo variant is named by its content, in the image cache and in the site alike: the same
+    name there and here, and the same size, is the same file. (Theme images keep their own names,
+    so they never match and are always copied.)"""
+    source = file.abs_src_path
+    return (
+        file.generated_by is not None
+        and source is not None
+        and os.path.isfile(source)
+        and os.path.basename(source) == posixpath.basename(file.dest_uri)
+        and os.path.getsize(source) == known.size
+    )
+
+
+def _search_key(build_fingerprint: str, registry: PageRegistry, keys: dict[str, str]) -> str:
+    """What the search index is made from: every published article's page (its text, title, date…)."""
+    digest = hashlib.sha256(build_fingerprint.encode())
+    for spec in registry:
+        if spec.article is not None:
+            digest.update(f"{spec.src_uri}\0{keys[spec.dest_uri]}\0".encode())
+    return digest.hexdigest()
+
+
+def _as_built(folder: Path, path: str, state: BuildState) -> bool:
+    """True when the previous site's file is the one that build wrote (same size and time)."""
+    known = state.files.get(path)
+    try:
+        found = (folder / path).stat()
+    except OSError:
+        return False
+    return known is not None and found.st_size == known.size and found.st_mtime_ns == state.mtimes.get(path)
+
+
+def _link_into(previous: Path, staging: Path, paths: dict[str, SiteFile]) -> None:
+    """Hard-link each of `paths` from the previous site into the new folder (copy across devices)."""
+    for relative in paths:
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = previous / relative
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
