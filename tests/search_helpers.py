@@ -24,9 +24,12 @@ def node() -> str:
     return found
 
 
-def run_node(*args: str) -> object:
+def run_node(*args: str, count_budget: int | None = None) -> object:
+    env = dict(os.environ)
+    if count_budget is not None:
+        env["SEARCH_COUNT_BUDGET"] = str(count_budget)
     result = subprocess.run(
-        [node(), str(NODE_SCRIPT), *args], capture_output=True, text=True, encoding="utf-8", timeout=120
+        [node(), str(NODE_SCRIPT), *args], capture_output=True, text=True, encoding="utf-8", timeout=120, env=env
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -46,4 +49,12 @@ def search_many(site_dir: Path, queries: list[str], tmp_path: Path) -> list[dict
     listing.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     result = run_node("queries", str(site_dir), str(listing))
     assert isinstance(result, list)
+    return result
+
+
+def search_pages(site_dir: Path, query: str, count_budget: int | None = None) -> dict:
+    """Every page of `query` read one after another by one client: `answers` (total, exact, titles
+    of each page) and `fetched`. `count_budget` overrides the bytes the client may read to count."""
+    result = run_node("pages", str(site_dir), query, count_budget=count_budget)
+    assert isinstance(result, dict)
     return result

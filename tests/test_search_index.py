@@ -17,7 +17,7 @@ from site_builder.search import write_search_index
 from site_builder.search.analyse import fold, word_runs
 from site_builder.site import Site, load_site
 from tests.conftest import shanghai, site_settings, write_tree
-from tests.search_helpers import search, search_many
+from tests.search_helpers import search, search_many, search_pages
 
 NOW = shanghai(2026, 11, 21, 12)
 
@@ -176,6 +176,28 @@ def test_blocks_and_frequent_terms_give_the_brute_force_answer(tmp_path, monkeyp
     expected = expected_order(site, texts, "关工委")
     assert len(expected) > 20
     assert titles(search(out, "关工委", offset=10)) == expected[10:20]
+
+
+def test_pages_read_newest_blocks_first_and_stop_early_when_counting_would_cost(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", 8)
+    monkeypatch.setattr(search_index, "BATCH_SIZE", 4)
+    monkeypatch.setattr(search_index, "INLINE_LIMIT", 24)
+    site, texts, out = build(tmp_path, vocabulary_site(60))
+    for query in ("关工委", "辅导站 家风", "2024年"):
+        expected = expected_order(site, texts, query)
+        assert len(expected) > 20, query
+        # With no budget for counting, the first page reads only the newest blocks it needs.
+        lazy = search_pages(out, query, count_budget=0)
+        first, last = lazy["answers"][0], lazy["answers"][-1]
+        assert not first["exact"] and 10 <= first["total"] < len(expected), query
+        assert [t for page in lazy["answers"] for t in page["titles"]] == expected, query
+        assert last["exact"] and last["total"] == len(expected), query
+        # With the default budget, a site this small is counted exactly on the first page.
+        counted = search_pages(out, query)["answers"][0]
+        assert counted["exact"] and counted["total"] == len(expected), query
+    # A word of one or two characters is counted from its shard alone.
+    first = search_pages(out, "五老", count_budget=0)["answers"][0]
+    assert first["exact"] and first["total"] == len(expected_order(site, texts, "五老"))
 
 
 def test_an_unchanged_index_is_not_rewritten_and_stale_files_go(tmp_path):

@@ -1,6 +1,9 @@
 // Runs site_builder/search/search.js in Node for the tests (tests/test_search*.py):
 //   node search_node.js analyse FIXTURE.json        → {"mismatches": [...]}
 //   node search_node.js query SITE_DIR QUERY [OFFSET] → the query's result, and the files it fetched
+//   node search_node.js queries SITE_DIR FILE.json    → the first page of each query (fresh clients)
+//   node search_node.js pages SITE_DIR QUERY          → every page of a query, read one after another
+// SEARCH_COUNT_BUDGET (bytes) overrides the client's budget for exact counts.
 // The client's fetch is a shim that reads SITE_DIR/search/, so the engine runs exactly as in a browser.
 "use strict";
 const fs = require("fs");
@@ -26,23 +29,38 @@ function analyseFixture(fixture) {
   return {mismatches};
 }
 
-async function query(siteDir, q, offset, limit) {
+function engineFor(siteDir, fetched) {
   const base = "http://site.test/search/";
-  const fetched = [];
-  const engine = search.createEngine(base, async (url, kind) => {
+  const budget = process.env.SEARCH_COUNT_BUDGET;
+  return search.createEngine(base, async (url, kind) => {
     const relative = decodeURIComponent(new URL(url).pathname).replace(/^\/search\//, "");
     fetched.push(relative);
     const data = fs.readFileSync(path.join(siteDir, "search", relative));
     return kind === "json" ? JSON.parse(data.toString("utf8")) : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-  });
-  const result = await engine.query(q, {offset, limit});
+  }, budget === undefined ? {} : {countBudget: Number(budget)});
+}
+
+async function query(siteDir, q, offset, limit) {
+  const fetched = [];
+  const result = await engineFor(siteDir, fetched).query(q, {offset, limit});
   return {total: result.total, results: result.results, fetched};
+}
+
+async function pages(siteDir, q) {
+  const fetched = [], engine = engineFor(siteDir, fetched), answers = [];
+  for (let offset = 0; ; offset += 10) {
+    const answer = await engine.search(q, {offset, limit: 10});
+    answers.push({total: answer.total, exact: answer.exact, titles: answer.results.map((r) => r.title)});
+    if (!answer.results.length) break;
+  }
+  return {answers, fetched};
 }
 
 async function main() {
   const [command, ...args] = process.argv.slice(2);
   let output;
   if (command === "analyse") output = analyseFixture(args[0]);
+  else if (command === "pages") output = await pages(args[0], args[1]);
   else if (command === "query") output = await query(args[0], args[1], Number(args[2] || 0), Number(args[3] || 10));
   else if (command === "queries") {
     // queries SITE_DIR FILE.json: run each query of the JSON list on a fresh engine.
