@@ -38,7 +38,9 @@ How each figure is measured:
 - **build rows**: each build is `python -m site_builder build` in a fresh process, caches removed;
   wall time and the peak proportional set size of its process tree (`bench.run.timed`). The cold
   build ratio reuses `bench.run`: `bench/corpus.py`'s 1,000 articles built by us (median of 3)
-  and by Material's blog plugin (1 run), in this run.
+  and by Material's blog plugin (1 run), in this run. Building our index alone
+  (`bench/index_memory.py`): `write_search_index` on the model and the built site's texts in a
+  process of its own, the growth of its peak RSS over what it held before (model and texts).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -433,6 +436,19 @@ def figures(run: dict, queries: list[dict], articles: list[dict], urls: dict[str
 # --------------------------------------------------------------------------- build rows
 
 
+def index_memory(project: Path, site: Path) -> dict:
+    """`bench.index_memory` in a process of its own: what building our index alone costs."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.index_memory", str(project), str(site)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError((done.stderr.strip().splitlines() or ["failed"])[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def cold_build_ratio(size: int, repeat: int, ours_config: str) -> dict:
     """`bench.run`'s comparison at one size: our cold build / Material's blog plugin, same run."""
     from bench.corpus import generate as generate_blog_corpus
@@ -476,7 +492,7 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def report(size: int, results: dict, builds: dict, ratio: dict | None, notes: list[str]) -> str:
+def report(size: int, results: dict, builds: dict, ratio: dict | None, indexing: dict | None, notes: list[str]) -> str:
     na = "not available"
 
     def cell(engine: str, render) -> str:
@@ -485,7 +501,9 @@ def report(size: int, results: dict, builds: dict, ratio: dict | None, notes: li
 
     def build_cell(engine: str, key: int) -> str:
         data = builds.get(engine)
-        return f"{data[key]:.1f} s" if key == 0 and data else f"{data[key]:.0f} MB" if data else na
+        if not data:
+            return "not built in this run" if engine in results else na
+        return f"{data[key]:.1f} s" if key == 0 else f"{data[key]:.0f} MB"
 
     sized = f"{size:,} articles"
     rows = [
@@ -524,9 +542,12 @@ def report(size: int, results: dict, builds: dict, ratio: dict | None, notes: li
             "≤ 50 / 150 ms at 10,000",
         ),
         (
-            "peak memory of building the search index",
+            f"peak memory of building the search index, {sized}",
             "—",
-            "— (not measured separately yet)",
+            f"+{indexing['added_mb']:.0f} MB over model and texts (process peak {indexing['peak_mb']:.0f} MB), "
+            f"{indexing['seconds']:.1f} s"
+            if indexing
+            else na,
             "within the 600 MB build budget",
         ),
         (
@@ -713,6 +734,13 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             browser.close()
 
+    indexing = None
+    if "ours" in results:
+        try:
+            indexing = index_memory(folder / "ours", sites["ours"])
+        except (RuntimeError, ValueError) as error:
+            notes.append(f"ours: index memory not measured: {error}")
+
     ratio = None
     if not args.no_build_rows:
         config = "ours" if ours_in_code() else "Material's search, as main builds today"
@@ -732,11 +760,18 @@ def main(argv: list[str] | None = None) -> None:
         f"rerun: python -m bench.search_bench --articles {args.articles}; total {time.perf_counter() - started:.0f} s"
     )
     print()
-    print(report(args.articles, results, builds, ratio, notes))
+    print(report(args.articles, results, builds, ratio, indexing, notes))
     if args.json is not None:
         args.json.write_text(
             json.dumps(
-                {"figures": results, "builds": builds, "ratio": ratio, "notes": notes, "answers": raw},
+                {
+                    "figures": results,
+                    "builds": builds,
+                    "ratio": ratio,
+                    "indexing": indexing,
+                    "notes": notes,
+                    "answers": raw,
+                },
                 ensure_ascii=False,
                 indent=1,
             ),
