@@ -77,6 +77,8 @@ BYTES_SAMPLES_MATERIAL = 3
 """Material fetches the same files for every first query: a few samples suffice (each page load
 rebuilds its index: seconds at 2,000 articles, tens of seconds at 10,000)."""
 QUERY_TIMEOUT_MS = 120_000
+READY_TIMEOUT_MS = 900_000
+"""Material's index build on page load: 7 s at 2,000 articles (real text), far longer at 10,000."""
 
 
 # --------------------------------------------------------------------------- builds
@@ -228,9 +230,12 @@ async ([query, timeout]) => {
 """
 
 OURS_QUERY = """
-async (query) => {
+async ([query, timeout]) => {
   const started = performance.now();
-  const answer = await window.siteBuilderSearch.query(query, {offset: 0, limit: 10});
+  const answer = await Promise.race([
+    window.siteBuilderSearch.query(query, {offset: 0, limit: 10}),
+    new Promise((_, reject) => setTimeout(() => reject(new Error("no answer from siteBuilderSearch")), timeout)),
+  ]);
   const ms = performance.now() - started;
   const results = answer.results || [];
   return {
@@ -273,14 +278,19 @@ def open_page(browser, url: str, engine: str, wait_ready: bool):
         page.add_init_script(MATERIAL_INIT)
     page.goto(url, wait_until="load")
     if engine == "material" and wait_ready:
-        page.wait_for_function("() => window.__sbMaterial.ready !== null", timeout=QUERY_TIMEOUT_MS)
+        page.wait_for_function("() => window.__sbMaterial.ready !== null", timeout=READY_TIMEOUT_MS)
     return context, page, recorder
 
 
 def run_query(page, engine: str, query: str) -> dict:
-    if engine == "material":
-        return page.evaluate(MATERIAL_QUERY, [query, QUERY_TIMEOUT_MS])
-    return page.evaluate(OURS_QUERY, query)
+    """One query's answer; a failed query (an exception in the page, a timeout) has `error` set."""
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(MATERIAL_QUERY if engine == "material" else OURS_QUERY, [query, QUERY_TIMEOUT_MS])
+    except Error as error:
+        message = str(error).strip().splitlines()[0]
+        return {"ms": None, "total": 0, "urls": [], "titles": [], "marked": [], "error": message}
 
 
 def first_query_bytes(browser, base: str, engine: str, files: Files, query: str) -> dict:
@@ -300,6 +310,7 @@ def first_query_bytes(browser, base: str, engine: str, files: Files, query: str)
         "gz": sum(s[1] for s in sizes),
         "code_gz": sum(s[1] for p, s in zip(paths, sizes, strict=True) if p.endswith(".js")),
         "ms": answer["ms"],
+        "error": answer.get("error", ""),
         "ready_ms": ready,
         "paths": paths,
     }
@@ -316,7 +327,7 @@ def run_engine(browser, engine: str, site: Path, queries: list[dict], progress: 
             if engine == "material":
                 if page.query_selector('[data-md-component="search-query"]') is None:
                     return None
-                page.wait_for_function("() => window.__sbMaterial.ready !== null", timeout=QUERY_TIMEOUT_MS)
+                page.wait_for_function("() => window.__sbMaterial.ready !== null", timeout=READY_TIMEOUT_MS)
             ready_ms = page.evaluate("() => window.__sbMaterial.ready") if engine == "material" else None
             answers = []
             started = time.perf_counter()
@@ -403,7 +414,8 @@ def figures(run: dict, queries: list[dict], articles: list[dict], urls: dict[str
             source_cases += 1
             source_hits += url_of[query["source"]] in top
         u200b += sum("\u200b" in t for t in answer["titles"])
-    times = [a["ms"] for a in answers[1:]] or [answers[0]["ms"]]
+    times = [a["ms"] for a in answers[1:] if a["ms"] is not None] or [a["ms"] or 0.0 for a in answers[:1]]
+    errors = [a["error"] for a in answers + run["first"] if a.get("error")]
     first = run["first"]
     gz = [f["gz"] for f in first]
     return {
@@ -421,12 +433,14 @@ def figures(run: dict, queries: list[dict], articles: list[dict], urls: dict[str
         "bytes_raw_median": statistics.median(f["raw"] for f in first),
         "files_median": statistics.median(f["files"] for f in first),
         "code_gz_median": statistics.median(f["code_gz"] for f in first),
-        "first_ms_median": statistics.median(f["ms"] for f in first),
+        "first_ms_median": statistics.median([f["ms"] for f in first if f["ms"] is not None] or [0.0]),
         "ms_median": statistics.median(times),
         "ms_p95": percentile(times, 95),
         "ready_ms": run["ready_ms"],
         "u200b_titles": u200b,
         "exact_total": exact,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else "",
         "body_only": body_only,
         "body_only_marked": body_only_marked,
         "index": run["index"],
@@ -753,6 +767,11 @@ def main(argv: list[str] | None = None) -> None:
                     continue
                 raw[engine] = run
                 results[engine] = figures(run, queries, document["articles"], urls[engine], site)
+                if results[engine]["errors"]:
+                    notes.append(
+                        f"warning: {engine}: {results[engine]['errors']} queries failed "
+                        f"(counted as no results), the first: {results[engine]['first_error']}"
+                    )
         finally:
             browser.close()
 
