@@ -52,6 +52,7 @@ import json
 import math
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -799,9 +800,8 @@ def main(argv: list[str] | None = None) -> None:
         f"({sum(q['kind'] == 'title' for q in queries)} title, {sum(q['kind'] == 'body' for q in queries)} body, "
         f"{sum(q['kind'] == 'name' for q in queries)} names), seed {args.seed}",
     )
-    notes.append(
-        f"rerun: python -m bench.search_bench --articles {args.articles}; total {time.perf_counter() - started:.0f} s"
-    )
+    rerun = shlex.join(["python", "-m", "bench.search_bench", *(sys.argv[1:] if argv is None else argv)])
+    notes.append(f"rerun: {rerun}; this run took {time.perf_counter() - started:.0f} s")
     print()
     print(report(args.articles, results, builds, ratio, indexing, notes))
     if args.json is not None:
