@@ -40,7 +40,14 @@ def build(project: Path) -> float:
 
 
 def newest_news(project: Path) -> Path:
-    return max((project / "content" / "news").rglob("*.md"), key=lambda p: p.name)
+    """The newest published news article (the corpus also has drafts and future-dated ones)."""
+    today = NOW[:10]
+    published = [
+        path
+        for path in (project / "content" / "news").rglob("*.md")
+        if path.name[:10] <= today and "draft: true" not in path.read_text(encoding="utf-8")
+    ]
+    return max(published, key=lambda p: p.name)
 
 
 def edit(path: Path, sentence: str) -> None:
@@ -144,7 +151,7 @@ def main() -> None:
         rows.append(("serve: save one article → updated page", serve_latency(project, article, args.repeat)))
     print(f"\n{args.articles} articles, medians of {args.repeat} runs (seconds):")
     for label, times in rows:
-        print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})")
+        print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
 
 
 if __name__ == "__main__":
