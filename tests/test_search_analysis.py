@@ -7,6 +7,7 @@ both must find; each side is checked against it, so neither can drift (issue #10
 import json
 
 from site_builder.search.analyse import analyse, fold, text_of_html, word_runs
+from site_builder.search.index import term_hash
 from tests.search_helpers import REPO, run_node
 
 FIXTURE = REPO / "tests" / "fixtures" / "search_analysis.json"
@@ -22,6 +23,11 @@ def test_python_analysis_matches_the_shared_fixture():
         assert word_runs(case["text"]) == case["runs"], case["text"]
         assert sorted(terms.characters) == sorted(case["characters"]), case["text"]
         assert terms.bigrams == case["bigrams"], case["text"]
+
+
+def test_python_term_hashes_match_the_shared_fixture():
+    hashes = json.loads(FIXTURE.read_text(encoding="utf-8"))["hashes"]
+    assert {term: term_hash(term) for term in hashes} == hashes and len(hashes) >= 8
 
 
 def test_javascript_analysis_matches_the_shared_fixture():

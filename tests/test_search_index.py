@@ -5,6 +5,7 @@ Core only: sites are read from small content folders with `load_site`, texts giv
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
@@ -16,6 +17,7 @@ from site_builder.search import index as search_index
 from site_builder.search import write_search_index
 from site_builder.search.analyse import fold, word_runs
 from site_builder.site import Site, load_site
+from site_builder.workers import new_process_pool
 from tests.conftest import shanghai, site_settings, write_tree
 from tests.search_helpers import search, search_many, search_pages
 
@@ -99,6 +101,13 @@ def test_results_carry_url_date_section_and_an_escaped_snippet_with_the_match_ma
     assert "<mark>２０２４年</mark>" in item["snippet_html"]
     (item,) = search(substrings_site, "五老")["results"]
     assert item["snippet_html"] == "<mark>五老</mark>志愿者 &#60;i&#62;x&#60;/i&#62;。"
+
+
+def test_every_file_is_asked_for_with_the_build_of_the_meta_file_read(substrings_site):
+    meta = json.loads((substrings_site / "search" / "meta.json").read_text())
+    result = search(substrings_site, "委志")
+    assert result["fetched"][0] == "meta.json" and len(result["fetched"]) >= 3
+    assert result["versions"] == [meta["build"]] and len(meta["build"]) == 16
 
 
 def test_a_draft_enters_no_file_of_the_index(substrings_site):
@@ -198,6 +207,39 @@ def test_pages_read_newest_blocks_first_and_stop_early_when_counting_would_cost(
     # A word of one or two characters is counted from its shard alone.
     first = search_pages(out, "五老", count_budget=0)["answers"][0]
     assert first["exact"] and first["total"] == len(expected_order(site, texts, "五老"))
+
+
+def test_batches_analysed_in_worker_processes_give_the_same_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", 16)
+    monkeypatch.setattr(search_index, "BATCH_SIZE", 8)
+    site, texts, out = build(tmp_path, vocabulary_site(60))
+    cache = tmp_path / "cache"
+    site = dataclasses.replace(site, settings=dataclasses.replace(site.settings, cache_dir=cache))
+    pool = new_process_pool(2)
+    try:
+        stats = write_search_index(site, texts, tmp_path / "parallel", pool)
+    finally:
+        pool.shutdown()
+    serial = {p.relative_to(out / "search"): p.read_bytes() for p in (out / "search").rglob("*") if p.is_file()}
+    parallel = {
+        p.relative_to(tmp_path / "parallel"): p.read_bytes() for p in (tmp_path / "parallel").rglob("*") if p.is_file()
+    }
+    assert parallel == serial and stats.files == len(serial)
+    # The batches were spilled into a temporary folder in the cache folder, removed afterwards.
+    assert cache.is_dir() and not list(cache.iterdir())
+
+
+def test_shard_sizes_are_measured_exactly_before_encoding(tmp_path, monkeypatch):
+    # S is chosen from measured sizes before anything is encoded: they must be the encoded sizes.
+    monkeypatch.setattr(search_index, "INLINE_LIMIT", 24)
+    site, texts, _ = build(tmp_path, vocabulary_site(40))
+    documents = [(doc, a.title, texts[a.source.src_uri]) for doc, a in enumerate(search_index.document_order(site))]
+    offsets = search_index.spill_batch(tmp_path / "batch.spill", documents)
+    with search_index._SpillReader([(tmp_path / "batch.spill", offsets)]) as spill:
+        for bucket in range(search_index.BUCKETS):
+            data = spill.bucket(bucket)
+            shard_part, _, terms, frequent = search_index._encode_bucket(data)
+            assert search_index._bucket_size(data) == (terms, frequent, len(shard_part)), bucket
 
 
 def test_an_unchanged_index_is_not_rewritten_and_stale_files_go(tmp_path):

@@ -10,12 +10,12 @@ shards of its own terms (tens of KB).
 
 Files, all small and immutable in meaning between rebuilds of unchanged content:
 
-- `meta.json`: format version, shard counts, block size, document count.
-- `t/<h>.bin`, h = FNV-1a(term) mod S: records of varints, each a term (length, UTF-8), its title
+- `meta.json`: format version, shard counts, block size, document count, a digest of the rest.
+- `t/<h>.bin`, h = CRC-32(term) mod S: records of varints, each a term (length, UTF-8), its title
   postings (document count, length, postings: complete, with positions), its body document
   count, the count of documents with the term in both, then either its body postings (2 × length,
   postings; up to INLINE_LIMIT bytes) or where they are (2 × blocks + 1, total length, block gaps).
-- `p/<g>/<k>.bin`, g = FNV-1a(term) mod SP: body postings of the frequent terms of group g in
+- `p/<g>/<k>.bin`, g = CRC-32(term) mod SP: body postings of the frequent terms of group g in
   block k (documents k·B … k·B + B − 1) only, so a query reads the newest block first; records of
   term (length, UTF-8) and postings (length, postings whose first gap counts from k·B).
 - `d/<id>.json`: title, URL, date, section and text of one document, fetched only for results shown.
@@ -32,17 +32,28 @@ little (`COUNT_BUDGET` in search.js), since counting a frequent phrase at 10,000
 reading every block (measured: up to 388 KB gzipped for one query, against 68 KB).
 
 Memory: postings never live as Python objects per occurrence. Documents are analysed in batches
-that divide a block; at the end of each batch every term's postings in the batch, already encoded,
-are appended as one chunk to a byte buffer of its hash bucket. Buckets are then encoded one at a
-time and their buffers dropped (SPEED §2.4: per-term dicts needed 305 MB for 1,000 real articles).
+that divide a block (in a process pool's workers when one is given); each batch writes every
+term's postings in the batch, already encoded, as one chunk into a temporary file, grouped by hash
+bucket. Buckets are then read back one at a time from all batch files, twice: once to measure
+(S and SP follow from the sizes), once to encode, each t shard and p file written as soon as its
+buckets are done. So the build holds one batch and a small part of the index, never the postings
+of the whole site: for 10,000 articles of real news text, the spilled chunks alone took 76 MB in
+memory and the encoded t and p data 49 MB; SPEED §2.4's per-term dicts needed 305 MB for 1,000.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import struct
+import tempfile
+import zlib
+from array import array
+from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +80,8 @@ TERMS_PER_GROUP = 2
 """Frequent terms per postings group on average: SP is the smallest power of two that keeps it at
 or below (SPEED §2.3: about two terms a file halved the largest first query against a quarter as
 many groups, and one file per term saved little more at three times the files)."""
+SPILL_WINDOW = 4
+"""Batches queued in the executor at most: enough to keep two workers busy, few texts in flight."""
 CLIENT = Path(__file__).with_name("search.js")
 
 TITLE, BODY, BOTH = 0, 1, 2
@@ -91,12 +104,15 @@ def varint(number: int) -> bytes:
     return bytes(out)
 
 
-def fnv1a(data: bytes) -> int:
-    """32-bit FNV-1a of `data`: the hash that places a term in its shard (same in search.js)."""
-    value = 0x811C9DC5
-    for byte in data:
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
+def term_hash(term: str) -> int:
+    """CRC-32 (zlib's, IEEE) of the term's UTF-8: the hash that places a term in its shard and
+    postings group (search.js computes the same).
+
+    SPEED §2.1 proposed FNV-1a. CRC-32 spreads short strings as evenly over power-of-two moduli,
+    and zlib computes it in C: FNV-1a in pure Python cost about 1 µs per term and batch (2 million
+    calls for 10,000 articles of real text), or a cache of every term seen.
+    """
+    return zlib.crc32(term.encode())
 
 
 @dataclass(frozen=True)
@@ -125,42 +141,29 @@ def document_order(site: Site) -> list[Article]:
     return sorted(site.published, key=lambda a: (a.date.timestamp(), a.source.src_uri))
 
 
-def write_search_index(site: Site, texts: Mapping[str, str], out_dir: Path) -> SearchStats:
+def write_search_index(
+    site: Site, texts: Mapping[str, str], out_dir: Path, executor: Executor | None = None
+) -> SearchStats:
     """Write the index of `site.published` into `out_dir` (the site's `search/` folder).
 
     `texts` maps an article's source name (src_uri) to its body as plain text; an article without
     one is indexed by its title. Only published articles can enter: withheld ones are not in
     `site.published`. Files whose bytes are unchanged are not rewritten; files of a previous index
-    that this one no longer has are removed.
+    that this one no longer has are removed. With an `executor` (a process pool), batches of
+    documents are analysed in its workers; the files are the same either way.
     """
-    section_titles = {section.name: section.title for section in site.settings.sections}
     writer = _Writer(out_dir)
-    spill = _Spill()
     articles = document_order(site)
-    for doc, article in enumerate(articles):
-        title = clean_text(article.title)
-        text = clean_text(texts.get(article.source.src_uri, ""))
-        spill.add(doc, title, text)
-        record = {
-            "title": title,
-            "url": article.url,
-            "date": article.date.date().isoformat(),
-            "section": section_titles.get(article.section, article.section),
-            "text": text,
-        }
-        writer.write(f"d/{doc}.json", json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
-    encoded = spill.encode()
-    shards = _power_of_two_at_least(sum(len(t) for t in encoded.shard_parts) / SHARD_BYTES)
-    groups = _power_of_two_at_least(encoded.frequent_terms / TERMS_PER_GROUP)
-    for shard in range(shards):
-        writer.write(f"t/{shard}.bin", b"".join(encoded.shard_parts[shard::shards]))
-    for group in range(groups):
-        blocks: dict[int, list[bytes]] = {}
-        for bucket in range(group, BUCKETS, groups):
-            for block, part in encoded.block_parts[bucket]:
-                blocks.setdefault(block, []).append(part)
-        for block, parts in sorted(blocks.items()):
-            writer.write(f"p/{group}/{block}.bin", b"".join(parts))
+    spill_parent = site.settings.cache_dir
+    if spill_parent is not None:
+        spill_parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-spill-", dir=spill_parent) as folder:
+        batches = _spill(site, articles, texts, Path(folder), executor, writer)
+        with _SpillReader(batches) as spill:
+            terms, frequent_terms, size = _measure(spill)
+            shards = _power_of_two_at_least(size / SHARD_BYTES)
+            groups = _power_of_two_at_least(frequent_terms / TERMS_PER_GROUP)
+            _write_postings(spill, shards, groups, writer)
     writer.write("search.js", CLIENT.read_bytes())
     meta = {
         "version": FORMAT_VERSION,
@@ -168,13 +171,16 @@ def write_search_index(site: Site, texts: Mapping[str, str], out_dir: Path) -> S
         "block": BLOCK_SIZE,
         "shards": shards,
         "groups": groups,
+        # The client asks for every other file with `?v=<build>`: a browser never combines this
+        # meta.json (fetched fresh) with shards of an earlier build from its cache.
+        "build": writer.digest.hexdigest()[:16],
     }
     writer.write("meta.json", json.dumps(meta, separators=(",", ":")).encode())
     removed = writer.remove_others(("t", "p", "d"))
     return SearchStats(
         documents=len(articles),
-        terms=encoded.terms,
-        frequent_terms=encoded.frequent_terms,
+        terms=terms,
+        frequent_terms=frequent_terms,
         shards=shards,
         groups=groups,
         files=len(writer.kept),
@@ -193,7 +199,125 @@ def _power_of_two_at_least(value: float) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# Spilling: documents → per-bucket byte buffers of encoded chunks
+# Spilling: documents → one file per batch, its chunks in bucket order
+
+SpilledBatch = tuple[Path, "array[int]"]
+"""A batch's spill file and the offset of each bucket's chunks in it (BUCKETS + 1 offsets)."""
+
+
+def _spill(
+    site: Site,
+    articles: list[Article],
+    texts: Mapping[str, str],
+    folder: Path,
+    executor: Executor | None,
+    writer: _Writer,
+) -> list[SpilledBatch]:
+    """Analyse every document batch by batch (in the executor's workers if given) while writing
+    the `d/` files; at most SPILL_WINDOW batches wait in the executor, so their texts stay few."""
+    section_titles = {section.name: section.title for section in site.settings.sections}
+    spilled: list[SpilledBatch] = []
+    waiting: deque[tuple[Path, Future[array[int]]]] = deque()
+    for start in range(0, len(articles), BATCH_SIZE):
+        batch = []
+        for doc, article in enumerate(articles[start : start + BATCH_SIZE], start):
+            title = clean_text(article.title)
+            text = clean_text(texts.get(article.source.src_uri, ""))
+            batch.append((doc, title, text))
+            record = {
+                "title": title,
+                "url": article.url,
+                "date": article.date.date().isoformat(),
+                "section": section_titles.get(article.section, article.section),
+                "text": text,
+            }
+            writer.write(f"d/{doc}.json", json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+        path = folder / f"{start // BATCH_SIZE}.spill"
+        if executor is None:
+            spilled.append((path, spill_batch(path, batch)))
+            continue
+        waiting.append((path, executor.submit(spill_batch, path, batch)))
+        while len(waiting) >= SPILL_WINDOW:
+            done, job = waiting.popleft()
+            spilled.append((done, job.result()))
+    spilled += [(path, job.result()) for path, job in waiting]
+    return spilled
+
+
+def spill_batch(path: Path, documents: list[tuple[int, str, str]]) -> array[int]:
+    """Analyse `documents` ((id, title, text), ids ascending, all in one batch) and write their
+    postings to `path` as chunks, one per term and field, grouped by bucket; returns the offsets.
+
+    Module-level so that a process pool can run it.
+    """
+    tables: tuple[dict[str, list[Any]], dict[str, list[Any]]] = ({}, {})
+    """Per field: term → [first document, last document, documents, encoded postings]."""
+    both: dict[str, int] = {}
+    """Term → documents with the term in their title and their text."""
+    gaps = _VARINTS  # a gap within a batch is below BATCH_SIZE, always in the table
+    one = _VARINTS[1]
+    for doc, title, text in documents:
+        fields = analyse(title), analyse(text)
+        # The hot loop of the search stage: one dict look-up per term and document.
+        for kind, terms in enumerate(fields):
+            table = tables[kind]
+            for character in terms.characters:
+                state = table.get(character)
+                if state is None:
+                    table[character] = [doc, doc, 1, bytearray()]
+                else:
+                    state[3] += gaps[doc - state[1]]
+                    state[1] = doc
+                    state[2] += 1
+            for bigram, positions in terms.bigrams.items():
+                if len(positions) == 1 and positions[0] < _TABLE_SIZE:
+                    entry = one + gaps[positions[0]]
+                else:
+                    entry = _positions_entry(positions)
+                state = table.get(bigram)
+                if state is None:
+                    table[bigram] = [doc, doc, 1, bytearray(entry)]
+                else:
+                    data = state[3]
+                    data += gaps[doc - state[1]]
+                    data += entry
+                    state[1] = doc
+                    state[2] += 1
+        for term in fields[0].characters & fields[1].characters:
+            both[term] = both.get(term, 0) + 1
+        for term in fields[0].bigrams.keys() & fields[1].bigrams.keys():
+            both[term] = both.get(term, 0) + 1
+
+    buckets: dict[int, bytearray] = {}
+    for kind, table in enumerate(tables):
+        for term, (first, last, count, data) in table.items():
+            header = _header(term)
+            buffer = buckets.get(header[0])
+            if buffer is None:
+                buffer = buckets[header[0]] = bytearray()
+            buffer += header[1]
+            buffer += _CHUNK.pack(kind, first, last - first, count, len(data))
+            buffer += data
+    for term, count in both.items():
+        bucket, header_bytes = _header(term)
+        buffer = buckets.get(bucket)
+        if buffer is None:
+            buffer = buckets[bucket] = bytearray()
+        buffer += header_bytes + _CHUNK.pack(BOTH, 0, 0, count, 0)
+    offsets: array[int] = array("Q", [0])
+    with open(path, "wb") as spill:
+        for bucket in range(BUCKETS):
+            data = buckets.get(bucket)
+            if data:
+                spill.write(data)
+            offsets.append(offsets[-1] + (len(data) if data else 0))
+    return offsets
+
+
+def _header(term: str) -> tuple[int, bytes]:
+    """A term's bucket and its length-prefixed UTF-8."""
+    utf8 = term.encode()
+    return zlib.crc32(utf8) & (BUCKETS - 1), _VARINTS[len(utf8)] + utf8
 
 
 def _positions_entry(positions: list[int]) -> bytes:
@@ -209,124 +333,85 @@ def _positions_entry(positions: list[int]) -> bytes:
     return b"".join(parts)
 
 
-class _Spill:
-    """Postings of every document, in chunks per (term, field, batch), kept in bucket buffers."""
+class _SpillReader:
+    """The chunks of one bucket from every batch file, in batch (so document) order."""
 
-    def __init__(self) -> None:
-        self.buckets = [bytearray() for _ in range(BUCKETS)]
-        self.batch: tuple[dict[str, list[Any]], dict[str, list[Any]]] = ({}, {})
-        """Per field: term → [first document, last document, documents, encoded postings]."""
-        self.both: dict[str, int] = {}
-        """Term → documents of the batch with the term in their title and their text."""
-        self.batch_number = 0
-        self._hashes: dict[str, tuple[int, bytes]] = {}
-        """Term → (bucket, length-prefixed UTF-8), for the terms seen lately (bounded)."""
+    def __init__(self, batches: list[SpilledBatch]) -> None:
+        self.batches = batches
+        self.files: list[int] = []
 
-    def add(self, doc: int, title: str, text: str) -> None:
-        """Analyse document `doc` (ids arrive in ascending order)."""
-        if doc // BATCH_SIZE != self.batch_number:
-            self._flush()
-            self.batch_number = doc // BATCH_SIZE
-        fields = analyse(title), analyse(text)
-        # The hot loop of the build's search stage: inlined, one dict look-up per term and document.
-        gaps = _VARINTS  # a gap within a batch is below BATCH_SIZE, always in the table
-        for kind, terms in enumerate(fields):
-            table = self.batch[kind]
-            for character in terms.characters:
-                state = table.get(character)
-                if state is None:
-                    table[character] = [doc, doc, 1, bytearray()]
-                else:
-                    state[3] += gaps[doc - state[1]]
-                    state[1] = doc
-                    state[2] += 1
-            for bigram, positions in terms.bigrams.items():
-                entry = _positions_entry(positions)
-                state = table.get(bigram)
-                if state is None:
-                    table[bigram] = [doc, doc, 1, bytearray(entry)]
-                else:
-                    data = state[3]
-                    data += gaps[doc - state[1]]
-                    data += entry
-                    state[1] = doc
-                    state[2] += 1
-        both = self.both
-        for term in fields[0].characters & fields[1].characters:
-            both[term] = both.get(term, 0) + 1
-        for term in fields[0].bigrams.keys() & fields[1].bigrams.keys():
-            both[term] = both.get(term, 0) + 1
+    def __enter__(self) -> _SpillReader:
+        self.files = [os.open(path, os.O_RDONLY) for path, _ in self.batches]
+        return self
 
-    def _flush(self) -> None:
-        """Append the batch's chunks to their buckets: one header and one byte string per term."""
-        if len(self._hashes) > 500_000:
-            self._hashes.clear()
-        for kind, table in enumerate(self.batch):
-            for term, (first, last, count, data) in table.items():
-                bucket, header = self._bucket_of(term)
-                buffer = self.buckets[bucket]
-                buffer += header
-                buffer += _VARINTS[kind]
-                buffer += varint(first)
-                buffer += varint(last - first)
-                buffer += varint(count)
-                buffer += varint(len(data))
-                buffer += data
-            table.clear()
-        for term, count in self.both.items():
-            bucket, header = self._bucket_of(term)
-            self.buckets[bucket] += header + _VARINTS[BOTH] + _VARINTS[0] + _VARINTS[0] + varint(count) + _VARINTS[0]
-        self.both.clear()
+    def __exit__(self, *exc: object) -> None:
+        for descriptor in self.files:
+            os.close(descriptor)
 
-    def _bucket_of(self, term: str) -> tuple[int, bytes]:
-        known = self._hashes.get(term)
-        if known is None:
-            utf8 = term.encode()
-            known = self._hashes[term] = (fnv1a(utf8) & (BUCKETS - 1), varint(len(utf8)) + utf8)
-        return known
-
-    def encode(self) -> _Encoded:
-        """Encode every bucket, freeing its buffer as soon as it is done."""
-        self._flush()
-        encoded = _Encoded()
-        for bucket in range(BUCKETS):
-            data = bytes(self.buckets[bucket])
-            self.buckets[bucket] = bytearray()
-            shard_part, block_parts, terms, frequent = _encode_bucket(data)
-            encoded.shard_parts.append(shard_part)
-            encoded.block_parts.append(block_parts)
-            encoded.terms += terms
-            encoded.frequent_terms += frequent
-        return encoded
+    def bucket(self, bucket: int) -> bytes:
+        parts = []
+        for descriptor, (_, offsets) in zip(self.files, self.batches, strict=True):
+            start, end = offsets[bucket], offsets[bucket + 1]
+            if end > start:
+                parts.append(os.pread(descriptor, end - start, start))
+        return b"".join(parts)
 
 
-@dataclass
-class _Encoded:
-    shard_parts: list[bytes] = field(default_factory=list)
-    """Per bucket: its terms' records, to be concatenated into t shards."""
-    block_parts: list[list[tuple[int, bytes]]] = field(default_factory=list)
-    """Per bucket: (block, records of its frequent terms' postings in that block)."""
-    terms: int = 0
-    frequent_terms: int = 0
+def _measure(spill: _SpillReader) -> tuple[int, int, int]:
+    """Terms, frequent terms and total size of the t records: S and SP are chosen from these
+    before anything is written, so that t shards and p files can be written as they complete."""
+    terms = frequent = size = 0
+    for bucket in range(BUCKETS):
+        bucket_terms, bucket_frequent, bucket_size = _bucket_size(spill.bucket(bucket))
+        terms += bucket_terms
+        frequent += bucket_frequent
+        size += bucket_size
+    return terms, frequent, size
+
+
+def _write_postings(spill: _SpillReader, shards: int, groups: int, writer: _Writer) -> None:
+    """Encode every bucket and write each t shard and p group as soon as all its buckets are done.
+
+    Bucket b belongs to shard b mod S and group b mod SP, both powers of two: walking the buckets
+    by the coarser modulus, then the finer one, completes a unit of the finer kind after each
+    inner walk and one of the coarser kind after each outer walk. Only one coarse unit's data
+    (1/min(S, SP) of the index) waits in memory.
+    """
+    fine, coarse = max(shards, groups), min(shards, groups)
+    pending_shards: dict[int, list[tuple[int, bytes]]] = {}
+    pending_groups: dict[int, dict[int, list[tuple[int, bytes]]]] = {}
+
+    def write_shard(shard: int) -> None:
+        parts = sorted(pending_shards.pop(shard, []))
+        writer.write(f"t/{shard}.bin", b"".join(part for _, part in parts))
+
+    def write_group(group: int) -> None:
+        for block, parts in sorted(pending_groups.pop(group, {}).items()):
+            writer.write(f"p/{group}/{block}.bin", b"".join(part for _, part in sorted(parts)))
+
+    for outer in range(coarse):
+        for inner in range(outer, fine, coarse):
+            for bucket in range(inner, BUCKETS, fine):
+                shard_part, block_parts, _, _ = _encode_bucket(spill.bucket(bucket))
+                pending_shards.setdefault(bucket % shards, []).append((bucket, shard_part))
+                blocks = pending_groups.setdefault(bucket % groups, {})
+                for block, part in block_parts:
+                    blocks.setdefault(block, []).append((bucket, part))
+            (write_shard if shards == fine else write_group)(inner)
+            if shards == groups:
+                write_group(inner)
+        if shards != groups:
+            (write_group if shards == fine else write_shard)(outer)
 
 
 # ---------------------------------------------------------------------------------------------
 # Encoding one bucket: chunks → term records
 
 
-def _read_varint(data: bytes, offset: int) -> tuple[int, int]:
-    byte = data[offset]
-    if byte < 0x80:
-        return byte, offset + 1
-    value, shift = byte & 0x7F, 7
-    while True:
-        offset += 1
-        byte = data[offset]
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, offset + 1
-        shift += 7
-
+_CHUNK = struct.Struct("<BIHHI")
+"""A spilled chunk after its term: kind, first document, last − first, documents, postings length.
+Fixed width: one `unpack_from` per chunk, where varints took five Python calls (the spill files
+are temporary, so their size matters less than the time to read them twice)."""
 
 Chunk = tuple[int, int, bytes]
 """First document, last document, postings of the chunk without the first document's gap."""
@@ -337,15 +422,12 @@ def _chunks(data: bytes) -> dict[bytes, tuple[list[Chunk], list[Chunk], list[int
     counts of documents with the term in the title, the body, both."""
     terms: dict[bytes, tuple[list[Chunk], list[Chunk], list[int]]] = {}
     offset, end = 0, len(data)
+    unpack, chunk_size = _CHUNK.unpack_from, _CHUNK.size
     while offset < end:
-        length, start = _read_varint(data, offset)
-        header = data[offset : start + length]
-        offset = start + length
-        kind = data[offset]
-        first, offset = _read_varint(data, offset + 1)
-        span, offset = _read_varint(data, offset)
-        count, offset = _read_varint(data, offset)
-        size, offset = _read_varint(data, offset)
+        start = offset + 1 + data[offset]  # a term's UTF-8 is at most 8 bytes: a one-byte length
+        header = data[offset:start]
+        kind, first, span, count, size = unpack(data, start)
+        offset = start + chunk_size
         entry = terms.get(header)
         if entry is None:
             entry = terms[header] = ([], [], [0, 0, 0])
@@ -400,6 +482,37 @@ def _encode_bucket(data: bytes) -> tuple[bytes, list[tuple[int, bytes]], int, in
     )
 
 
+def _bucket_size(data: bytes) -> tuple[int, int, int]:
+    """Terms, frequent terms and bytes of t records of a bucket: `_encode_bucket`'s sizes, counted
+    without building the records."""
+    terms = _chunks(data)
+    frequent = size = 0
+    for header, (title_chunks, body_chunks, counts) in terms.items():
+        title, body = _joined_length(title_chunks, 0), _joined_length(body_chunks, 0)
+        size += len(header) + sum(map(_varint_length, counts)) + _varint_length(title) + title
+        if body <= INLINE_LIMIT:
+            size += _varint_length(body * 2) + body
+        else:
+            frequent += 1
+            blocks = sorted({first // BLOCK_SIZE for first, _, _ in body_chunks})
+            size += _varint_length(len(blocks) * 2 + 1) + _varint_length(body)
+            size += sum(_varint_length(block - previous) for block, previous in zip(blocks, [0, *blocks], strict=False))
+    return len(terms), frequent, size
+
+
+def _joined_length(chunks: Iterable[Chunk], base: int) -> int:
+    """len(_join(chunks, base))."""
+    length, previous = 0, base
+    for first, last, data in chunks:
+        length += _varint_length(first - previous) + len(data)
+        previous = last
+    return length
+
+
+def _varint_length(number: int) -> int:
+    return max(1, (number.bit_length() + 6) // 7)
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing: only changed files, atomically; what is no longer part of the index goes
 
@@ -410,11 +523,15 @@ class _Writer:
         self.kept: set[str] = set()
         self.written = 0
         self.bytes = 0
+        self.digest = hashlib.sha256()
+        """Of every file written so far: the index's `build` in meta.json."""
 
     def write(self, name: str, data: bytes) -> None:
         target = self.out_dir / name
         self.kept.add(name)
         self.bytes += len(data)
+        self.digest.update(f"{name}\0{len(data)}\0".encode())
+        self.digest.update(data)
         try:
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:

@@ -136,10 +136,21 @@
 
   var utf8 = new TextDecoder();
 
-  function fnv1a(term) {
-    var bytes = new TextEncoder().encode(term), hash = 0x811c9dc5;
-    for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
-    return hash;
+  var CRC_TABLE = (function () {
+    var table = new Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+    return table;
+  })();
+
+  /** CRC-32 of the term's UTF-8, as index.py's `term_hash` (zlib.crc32). */
+  function termHash(term) {
+    var bytes = new TextEncoder().encode(term), crc = 0xffffffff;
+    for (var i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
   }
 
   /** A reader of unsigned LEB128 varints over a byte array. */
@@ -227,7 +238,8 @@
   }
 
   function defaultFetch(url, kind) {
-    return fetch(url).then(function (response) {
+    // meta.json is revalidated on every page load: the other files are asked for with its digest.
+    return fetch(url, {cache: /\/meta\.json$/.test(url) ? "no-cache" : "default"}).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + url);
       return kind === "json" ? response.json() : response.arrayBuffer();
     });
@@ -235,9 +247,14 @@
 
   /** A file of the index, fetched once (a failed fetch is retried next time). */
   Engine.prototype.file = function (path, kind) {
-    var files = this.files, cached = files.get(path);
+    var engine = this, files = this.files, cached = files.get(path);
     if (!cached) {
-      cached = Promise.resolve(this.fetchFile(new URL(path, this.base).href, kind)).then(function (data) {
+      var version = path === "meta.json" ? Promise.resolve("") : this.meta().then(function (meta) {
+        return "?v=" + encodeURIComponent(meta.build);
+      });
+      cached = version.then(function (query) {
+        return engine.fetchFile(new URL(path + query, engine.base).href, kind);
+      }).then(function (data) {
         return kind === "json" ? data : new Uint8Array(data);
       });
       cached.catch(function () { files.delete(path); });
@@ -254,7 +271,7 @@
   };
 
   Engine.prototype.shard = function (meta, term) {
-    var path = "t/" + (fnv1a(term) % meta.shards) + ".bin", parsed = this.files.get("parsed:" + path);
+    var path = "t/" + (termHash(term) % meta.shards) + ".bin", parsed = this.files.get("parsed:" + path);
     if (!parsed) {
       parsed = this.file(path, "bin").then(parseShard);
       this.files.set("parsed:" + path, parsed);
@@ -263,7 +280,7 @@
   };
 
   Engine.prototype.block = function (meta, term, block) {
-    var path = "p/" + (fnv1a(term) % meta.groups) + "/" + block + ".bin", parsed = this.files.get("parsed:" + path);
+    var path = "p/" + (termHash(term) % meta.groups) + "/" + block + ".bin", parsed = this.files.get("parsed:" + path);
     if (!parsed) {
       parsed = this.file(path, "bin").then(parseBlock);
       this.files.set("parsed:" + path, parsed);
@@ -545,7 +562,7 @@
   };
 
   var api = {
-    fold: fold, wordRuns: wordRuns, analyse: analyse, fnv1a: fnv1a, highlight: highlight, snippet: snippet,
+    fold: fold, wordRuns: wordRuns, analyse: analyse, termHash: termHash, highlight: highlight, snippet: snippet,
     Engine: Engine,
     createEngine: function (base, fetchFile, options) { return new Engine(base, fetchFile, options); }
   };

@@ -26,8 +26,16 @@ function analyseFixture(fixture) {
       }
     }
   }
+  const {hashes} = JSON.parse(fs.readFileSync(fixture, "utf8"));
+  for (const [term, expected] of Object.entries(hashes)) {
+    if (search.termHash(term) !== expected) mismatches.push({text: term, key: "hash", expected, got: search.termHash(term)});
+  }
   return {mismatches};
 }
+
+const versions = new Set();
+// The `v` of every file the client asked for but meta.json: the index's `build`, so that a browser
+// never mixes a fresh meta.json with shards of an earlier build.
 
 function engineFor(siteDir, fetched) {
   const base = "http://site.test/search/";
@@ -35,6 +43,7 @@ function engineFor(siteDir, fetched) {
   return search.createEngine(base, async (url, kind) => {
     const relative = decodeURIComponent(new URL(url).pathname).replace(/^\/search\//, "");
     fetched.push(relative);
+    if (relative !== "meta.json") versions.add(new URL(url).searchParams.get("v"));
     const data = fs.readFileSync(path.join(siteDir, "search", relative));
     return kind === "json" ? JSON.parse(data.toString("utf8")) : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
   }, budget === undefined ? {} : {countBudget: Number(budget)});
@@ -43,7 +52,7 @@ function engineFor(siteDir, fetched) {
 async function query(siteDir, q, offset, limit) {
   const fetched = [];
   const result = await engineFor(siteDir, fetched).query(q, {offset, limit});
-  return {total: result.total, results: result.results, fetched};
+  return {total: result.total, results: result.results, fetched, versions: Array.from(versions)};
 }
 
 async function pages(siteDir, q) {
