@@ -4,10 +4,12 @@
 
 In a process of its own: loads the model with the builder's own `load_site` (the project's
 `mkdocs.yml`, SITE_BUILDER_NOW as set) and each article's text from the built site's
-`search/d/*.json` (the text the build indexed), resets the kernel's peak-RSS mark
-(`/proc/self/clear_refs`), runs `write_search_index` into an empty folder and prints one JSON
-line: seconds, resident memory before, the peak during indexing, and the difference (what
-indexing adds on top of the model and the texts, which a build holds anyway).
+`search/d/*.json` (the text the build indexed), then runs `write_search_index` into an empty
+folder as the build does (with a worker pool of one process per core when there are several,
+started before the measurement as a build's pool is), and prints one JSON line: seconds, the
+memory of the process and its idle workers before, their peak during indexing (proportional set
+size, sampled every 20 ms, as `bench.run` measures builds), and the difference: what indexing adds
+on top of the model, the texts and the pool, which a build holds anyway.
 """
 
 from __future__ import annotations
@@ -16,14 +18,11 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-
-def _status_mb(field: str) -> float:
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith(field + ":"))
-    return int(line.split()[1]) / 1024
+from bench.run import tree_memory_mb
 
 
 def main(project: Path, site_dir: Path) -> dict:
@@ -32,6 +31,7 @@ def main(project: Path, site_dir: Path) -> dict:
     from site_builder.publication_rules import publication_time
     from site_builder.search import write_search_index
     from site_builder.site import load_site
+    from site_builder.workers import WorkerPool
 
     settings = load_project(str(project / "mkdocs.yml")).settings
     site = load_site(settings, publication_time(settings.timezone, os.environ), Diagnostics())
@@ -41,17 +41,36 @@ def main(project: Path, site_dir: Path) -> dict:
         record = json.loads(path.read_text(encoding="utf-8"))
         if record["url"] in by_url:
             texts[by_url[record["url"]]] = record["text"]
-    with open("/proc/self/clear_refs", "w") as clear:
-        clear.write("5")  # peak RSS := current RSS
-    before = _status_mb("VmRSS")
+
+    pool = WorkerPool()
+    executor = pool.executor() if pool.is_parallel else None
+    if executor is not None:  # start the workers first: a build's pool exists before it indexes
+        list(executor.map(time.sleep, [0.2] * pool.workers))
+    before = tree_memory_mb(os.getpid())
+    peak = before
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_memory_mb(os.getpid()))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as out:
-        stats = write_search_index(site, texts, Path(out) / "search")
-        seconds = time.perf_counter() - started
-        peak = _status_mb("VmHWM")
+    sampler.start()
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            stats = write_search_index(site, texts, Path(out) / "search", executor)
+            seconds = time.perf_counter() - started
+    finally:
+        done.set()
+        sampler.join()
+        pool.close()
     return {
         "articles": len(site.published),
         "texts": len(texts),
+        "workers": pool.workers if pool.is_parallel else 1,
         "seconds": seconds,
         "before_mb": before,
         "peak_mb": peak,

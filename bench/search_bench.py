@@ -40,7 +40,8 @@ How each figure is measured:
   build ratio reuses `bench.run`: `bench/corpus.py`'s 1,000 articles built by us (median of 3)
   and by Material's blog plugin (median of 2), alternately, in this run. Building our index alone
   (`bench/index_memory.py`): `write_search_index` on the model and the built site's texts in a
-  process of its own, the growth of its peak RSS over what it held before (model and texts).
+  process of its own with the build's worker pool, the growth of the PSS of the process and its
+  workers over what they held before (model, texts, idle pool).
 """
 
 from __future__ import annotations
@@ -579,8 +580,8 @@ def report(size: int, results: dict, builds: dict, ratio: dict | None, indexing:
         (
             f"peak memory of building the search index, {sized}",
             "—",
-            f"+{indexing['added_mb']:.0f} MB over model and texts (process peak {indexing['peak_mb']:.0f} MB), "
-            f"{indexing['seconds']:.1f} s"
+            f"+{indexing['added_mb']:.0f} MB over model and texts (peak {indexing['peak_mb']:.0f} MB with "
+            f"{indexing['workers']} worker(s)), {indexing['seconds']:.1f} s"
             if indexing
             else na,
             "within the 600 MB build budget",
