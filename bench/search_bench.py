@@ -181,21 +181,31 @@ def is_search_file(path: str) -> bool:
 
 MATERIAL_INIT = """
 (() => {
+  // Material's search runs in a worker that answers each QUERY message with one RESULT, in order.
+  // Its messages are watched here: a waiter is resolved by the answer to its own query only (the
+  // worker also answers the empty query Material sends when its index is ready).
   const Native = window.Worker;
-  const state = window.__sbMaterial = {ready: null, waiter: null, results: 0};
+  const state = window.__sbMaterial = {ready: null, waiter: null, waitingFor: null, results: 0, sent: []};
   window.Worker = class extends Native {
     constructor(url, options) {
       super(url, options);
       if (!String(url).includes("search")) return;
+      const post = this.postMessage.bind(this);
+      this.postMessage = (message, ...rest) => {
+        if (message && message.type === 2) state.sent.push(message.data);    // QUERY
+        return post(message, ...rest);
+      };
       this.addEventListener("message", event => {
         const message = event.data || {};
         if (message.type === 1) state.ready = performance.now();           // READY
         if (message.type === 3) {                                          // RESULT
           state.results += 1;
+          const query = state.sent.shift();
           const waiter = state.waiter;
+          if (!waiter || query !== state.waitingFor) return;
           state.waiter = null;
           // Material renders the answer in its own listener of this event; resolve after it.
-          if (waiter) setTimeout(() => waiter(message.data.items.length), 0);
+          setTimeout(() => waiter(message.data.items.length), 0);
         }
       });
     }
@@ -210,6 +220,7 @@ async ([query, timeout]) => {
   const send = value => {
     const answer = new Promise((resolve, reject) => {
       state.waiter = resolve;
+      state.waitingFor = value;
       setTimeout(() => reject(new Error("no answer from Material's search worker")), timeout);
     });
     input.value = value;
