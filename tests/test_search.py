@@ -103,3 +103,10 @@ def test_search_false_leaves_materials_search_as_it_was(make_project, capsys, mo
     assert code == 0, output
     assert not (project / "site/search").exists()
     assert "md-search" not in (project / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_the_search_option_must_be_true_or_false(make_project, capsys):
+    project = make_project({"news/2024-05-01-a.md": article("敬老活动")})
+    write_config(project, "", "      search: 是\n")
+    code, output = run_cli(["build"], capsys)
+    assert code == 2 and "search" in output and "true 或 false" in output, output

@@ -112,6 +112,8 @@ def test_the_box_on_a_phone_shows_results_more_and_nothing_found(browser, served
     assert page.locator(RESULTS).count() == 10 and more.is_visible()
     total = int(page.locator("[data-sb-search-status]").inner_text().split()[1])
     assert total > 10
+    # Material slides the phone's search panel in: measure once it has stopped moving.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     overflowing = page.evaluate(
         f"""Array.from(document.querySelectorAll('{RESULTS}, [data-sb-search-input]'))
             .filter(e => {{ const r = e.getBoundingClientRect(); return r.left < 0 || r.right > 375; }}).length"""

@@ -60,7 +60,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pool = WorkerPool()
         """Shared by the image jobs; `SITE_BUILDER_WORKERS=1` runs everything in-process."""
         self.processor = ImageProcessor(self.pool)
-        self.search = SearchIndexStage(self.pool)
+        self.search = SearchIndexStage()
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
         self.images: ImageStage | None = None

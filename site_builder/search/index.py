@@ -8,7 +8,7 @@ the first result, and word segmentation misses any query that crosses a word bou
 them by term hash, and frequent terms' postings by document block, lets a query fetch only the
 shards of its own terms (tens of KB).
 
-Files, all small and immutable in meaning between rebuilds of unchanged content:
+Files (each rewritten only when its bytes change, so a deploy uploads what a change touched):
 
 - `meta.json`: format version, shard counts, block size, document count, a digest of the rest.
 - `t/<h>.bin`, h = CRC-32(term) mod S: records of varints, each a term (length, UTF-8), its title
@@ -25,7 +25,8 @@ Document ids follow (date, source path), oldest first: new articles append, earl
 Postings are unsigned LEB128 varints: document gap, then for a bigram its count and position
 gaps, e.g. `03 02 11 29` (document +3, two positions: 17 and 17 + 41).
 
-Beyond SPEED's prototype: S and SP are both chosen from the data (below); each term also records
+Beyond SPEED's prototype: S and SP are both chosen from the data (below); terms are hashed with
+CRC-32, not FNV-1a (see `term_hash`); each term also records
 how many documents have it in both title and text, so a one- or two-character query knows its
 exact total from its shard alone; the client counts longer queries exactly only while that costs
 little (`COUNT_BUDGET` in search.js), since counting a frequent phrase at 10,000 articles means

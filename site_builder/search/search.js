@@ -7,7 +7,9 @@
  *     → Promise<{total, results: [{url, title, date, section, snippet_html}]}>
  *
  * Ranking: articles whose title contains every term first, then articles that contain every term
- * in their title or text; newest first within each. `total` counts every match.
+ * in their title or text; newest first within each. Blocks of documents are read from the newest
+ * until the page is full; `total` counts every match when that is cheap to know (COUNT_BUDGET),
+ * else the matches found so far (then at least offset + limit).
  */
 (function (root) {
   "use strict";
@@ -270,22 +272,26 @@
     });
   };
 
-  Engine.prototype.shard = function (meta, term) {
-    var path = "t/" + (termHash(term) % meta.shards) + ".bin", parsed = this.files.get("parsed:" + path);
+  /** A binary file parsed once into a Map (term → record or postings). */
+  Engine.prototype.parsed = function (path, parse) {
+    var files = this.files, key = "parsed:" + path, parsed = files.get(key);
     if (!parsed) {
-      parsed = this.file(path, "bin").then(parseShard);
-      this.files.set("parsed:" + path, parsed);
+      parsed = this.file(path, "bin").then(parse);
+      parsed.catch(function () { files.delete(key); });
+      files.set(key, parsed);
     }
-    return parsed.then(function (terms) { return terms.get(term); });
+    return parsed;
+  };
+
+  Engine.prototype.shard = function (meta, term) {
+    return this.parsed("t/" + (termHash(term) % meta.shards) + ".bin", parseShard).then(function (terms) {
+      return terms.get(term);
+    });
   };
 
   Engine.prototype.block = function (meta, term, block) {
-    var path = "p/" + (termHash(term) % meta.groups) + "/" + block + ".bin", parsed = this.files.get("parsed:" + path);
-    if (!parsed) {
-      parsed = this.file(path, "bin").then(parseBlock);
-      this.files.set("parsed:" + path, parsed);
-    }
-    return parsed.then(function (terms) { return terms.get(term); });
+    var path = "p/" + (termHash(term) % meta.groups) + "/" + block + ".bin";
+    return this.parsed(path, parseBlock).then(function (terms) { return terms.get(term); });
   };
 
   Engine.prototype.document = function (id) {
@@ -409,6 +415,7 @@
    * - none: 26 / 45 / 63 KB (28 exact), 32 / 47 / 55 KB (22 exact).
    * Readers see the newest results first whatever the count, so bytes win at 10,000. */
   var COUNT_BUDGET = 32 * 1024;
+  var MAX_STATES = 20;
 
   /** A query in progress: title matches (complete), then body matches of the blocks read so far. */
   function QueryState(meta, terms) {
@@ -454,6 +461,8 @@
     });
     state.catch(function () { engine.states.delete(query); });
     this.states.set(query, state);
+    // Every keystroke is a query: keep the latest few (a Map iterates oldest first).
+    if (this.states.size > MAX_STATES) this.states.delete(this.states.keys().next().value);
     return state;
   };
 
