@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from site_builder.content.frontmatter import read_page_front_matter
 from site_builder.content.model import Article
+from site_builder.content.scan import HandWrittenPage
 from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.feeds import FeedPlan, feed_directory
 from site_builder.listings import TERM_KINDS, ListingPage, Overview
@@ -110,11 +111,11 @@ def build_registry(site: Site, feed_plans: list[FeedPlan], diagnostics: Diagnost
     with a warning.
     """
     settings = site.settings
-    home = settings.content_dir / HOME_SRC_URI
+    home = next((page for page in site.hand_written if page.src_uri == HOME_SRC_URI), None)
     hand_written = list(_hand_written_pages(site))
     taken = {page.src_uri for page in hand_written}
     generated = [
-        _home_page(site, home if home.is_file() else None),
+        _home_page(site, home),
         *_article_pages(site),
         *_listing_pages(site),
         *_overview_pages(site),
@@ -262,9 +263,10 @@ def _overview_inputs(site: Site, overview: Overview) -> PageInputs:
     )
 
 
-def _home_page(site: Site, source: Path | None) -> PageSpec:
+def _home_page(site: Site, home: HandWrittenPage | None) -> PageSpec:
     """The home page: the author's content/index.md (its title and template win) or a generated one."""
-    front = read_page_front_matter(source.read_text(encoding="utf-8-sig", errors="replace"))[0] if source else {}
+    front = read_page_front_matter(home.text)[0] if home else {}
+    source = home.path if home else None
     listings = site.listings
     shown = [*listings.home_featured, *(a for items in listings.home_latest.values() for a in items)]
     return PageSpec(
