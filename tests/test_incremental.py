@@ -138,3 +138,24 @@ def test_a_page_changed_by_hand_after_the_build_is_not_carried_over(make_project
     build(capsys)
     assert page.read_text(encoding="utf-8") != "changed by hand"
     assert differences(tree(project / "site"), cold_copy(project, tmp_path / "cold", monkeypatch, capsys)) == []
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def test_the_site_before_last_is_reused_without_writing_through_to_the_site_in_place(
+    make_project, tmp_path, monkeypatch, capsys
+):
+    # From the third build on, the staging folder is the spare (the site before last), whose files
+    # may still be hard links to the current site's: a build must never write through them.
+    project = make_project(FILES)
+    build(capsys)
+    for scenario in ("body", "tag", "delete", "date across years", "add photo"):
+        before = tree(project / "site")
+        SCENARIOS[scenario](project)
+        build(capsys)
+        assert tree(project / ".site.spare") == before, scenario
+    assert differences(tree(project / "site"), cold_copy(project, tmp_path / "cold", monkeypatch, capsys)) == []
+    # Folders of pages that are gone do not stay behind, empty, in the reused folder.
+    assert folders(project / "site") == folders(tmp_path / "cold" / "site")

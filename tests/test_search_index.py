@@ -225,8 +225,43 @@ def test_batches_analysed_in_worker_processes_give_the_same_files(tmp_path, monk
         p.relative_to(tmp_path / "parallel"): p.read_bytes() for p in (tmp_path / "parallel").rglob("*") if p.is_file()
     }
     assert parallel == serial and stats.files == len(serial)
-    # The batches were spilled into a temporary folder in the cache folder, removed afterwards.
-    assert cache.is_dir() and not list(cache.iterdir())
+    # Each batch's spill file and its offsets stay in the cache folder for the next build.
+    assert len(list((cache / "search-batches").glob("*.spill"))) == 8
+    assert len(list((cache / "search-batches").glob("*.offsets"))) == 8
+
+
+def test_an_edit_reanalyses_only_its_batch_and_gives_the_files_of_a_fresh_index(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", 16)
+    monkeypatch.setattr(search_index, "BATCH_SIZE", 8)
+    site, texts, _ = build(tmp_path, vocabulary_site(40))
+    site = dataclasses.replace(site, settings=dataclasses.replace(site.settings, cache_dir=tmp_path / "cache"))
+    write_search_index(site, texts, tmp_path / "first")
+    spills = tmp_path / "cache" / "search-batches"
+    before = {path.name: path.stat().st_mtime_ns for path in spills.glob("*.spill")}
+
+    oldest = search_index.document_order(site)[0]
+    texts[oldest.source.src_uri] += "改过的一句话。"
+    analysed = []
+    original = search_index.spill_batch
+    monkeypatch.setattr(search_index, "spill_batch", lambda path, docs: analysed.append(docs) or original(path, docs))
+    write_search_index(site, texts, tmp_path / "incremental")
+    assert [doc for doc, _, _ in analysed[0]] == list(range(8)) and len(analysed) == 1
+    after = {path.name: path.stat().st_mtime_ns for path in spills.glob("*.spill")}
+    assert len(after) == 5 and len(set(after) - set(before)) == 1  # the old version of the batch is gone
+    assert all(after[name] == before[name] for name in set(after) & set(before))
+
+    write_search_index(
+        dataclasses.replace(site, settings=dataclasses.replace(site.settings, cache_dir=None)),
+        texts,
+        tmp_path / "fresh",
+    )
+    fresh = {p.relative_to(tmp_path / "fresh"): p.read_bytes() for p in (tmp_path / "fresh").rglob("*") if p.is_file()}
+    incremental = {
+        p.relative_to(tmp_path / "incremental"): p.read_bytes()
+        for p in (tmp_path / "incremental").rglob("*")
+        if p.is_file()
+    }
+    assert incremental == fresh
 
 
 def test_shard_sizes_are_measured_exactly_before_encoding(tmp_path, monkeypatch):

@@ -22,6 +22,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 
 from site_builder.deploy.manifest import write_build_stamp
 from site_builder.mkdocs_plugin.config import to_settings
+from site_builder.mkdocs_plugin.incremental import REUSED_FOLDER, remove_emptied
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import BuildFailed, Project
 from site_builder.publication_rules import publication_time
@@ -80,6 +81,10 @@ def build_site(project: Project, site_dir: Path) -> None:
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
         finally:
             config.plugins.on_shutdown()
+        leftover = staging / REUSED_FOLDER
+        if leftover.is_dir():  # the plugin did not plan this build (switched off): nothing reused
+            shutil.rmtree(leftover)
+        remove_emptied(staging, plugin.rebuilds.emptied)
         files = write_build_stamp(staging, config.site_url or "", known=plugin.rebuilds.carried)
         plugin.rebuilds.finish(files, staging, site_dir)
         _swap_in(staging, site_dir)
@@ -102,6 +107,9 @@ def _staging_folder(site_dir: Path) -> Iterator[Path]:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(site_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-{os.getpid()}-", dir=site_dir.parent))
+    spare = _spare(site_dir)
+    if spare.is_dir() and not spare.is_symlink():
+        os.replace(spare, staging / REUSED_FOLDER)
     try:
         yield staging
     finally:
@@ -132,8 +140,17 @@ def _is_running(pid: int) -> bool:
     return True
 
 
+def _spare(site_dir: Path) -> Path:
+    """The site before the current one, kept to be reused as the next build's staging folder."""
+    return site_dir.with_name(f".{site_dir.name}.spare")
+
+
 def _swap_in(staging: Path, site_dir: Path) -> None:
-    """Two renames on one file system: the old site is replaced, never half-overwritten."""
+    """Two renames on one file system: the old site is replaced, never half-overwritten.
+
+    The old site is kept as the spare (see `_spare`): the next build reuses its folders instead of
+    deleting thousands of them now and creating them again then.
+    """
     staging.chmod(0o755)
     retired = None
     if site_dir.exists():
@@ -141,4 +158,10 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
         os.replace(site_dir, retired)
     os.replace(staging, site_dir)
     if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
+        spare = _spare(site_dir)
+        if spare.exists() and not spare.is_symlink():
+            shutil.rmtree(spare, ignore_errors=True)
+        try:
+            os.replace(retired, spare)
+        except OSError:
+            shutil.rmtree(retired, ignore_errors=True)

@@ -55,6 +55,8 @@ class IncrementalStage:
         """True when no article changed: the previous search index is carried over whole."""
         self.fingerprint = ""
         self.previous_site: Path | None = None
+        self.emptied: set[str] = set()
+        """Folders of a reused staging folder that lost files: removed after the build if empty."""
 
     def plan(
         self,
@@ -74,8 +76,12 @@ class IncrementalStage:
         self.search_key = _search_key(self.fingerprint, registry, self.keys)
         self.carried = {}
         self.search_carried = False
+        staging = Path(config.site_dir)
+        reused = _take_back_reused(staging)
         previous = self._trusted_previous(config)
         if previous is None:
+            if reused:
+                self.emptied = _reconcile(staging, None, {})
             return
         state, folder = previous
         for spec in registry:
@@ -98,7 +104,12 @@ class IncrementalStage:
         if state.search_key == self.search_key and all(_as_built(folder, path, state) for path in index):
             self.carried.update(index)
             self.search_carried = True
-        _link_into(folder, Path(config.site_dir), self.carried)
+        links = dict.fromkeys(self.carried, False)
+        if not self.search_carried:
+            # The index is written again, but the writer compares each file with what is in place
+            # and replaces only those that differ (by rename: the previous site keeps its own).
+            links.update((path, True) for path in index if path not in self.carried)
+        self.emptied = _reconcile(staging, folder, links)
         log.info(
             f"增量生成：{len(self.keys) - sum(1 for k in self.keys if k in self.carried)} 个页面重新生成，"
             f"沿用上次的 {len(self.carried)} 个文件"
@@ -215,13 +226,90 @@ def _as_built(folder: Path, path: str, state: BuildState) -> bool:
     return known is not None and found.st_size == known.size and found.st_mtime_ns == state.mtimes.get(path)
 
 
-def _link_into(previous: Path, staging: Path, paths: dict[str, SiteFile]) -> None:
-    """Hard-link each of `paths` from the previous site into the new folder (copy across devices)."""
-    for relative in paths:
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source = previous / relative
+REUSED_FOLDER = ".previous-build"
+"""Inside a staging folder: the build before last's folder, reused (`build.py` puts it there, as a
+hidden folder, which MkDocs' cleaning of the staging folder leaves alone)."""
+
+
+def _take_back_reused(staging: Path) -> bool:
+    """Move the reused folder's contents to the top of `staging`; False when there is none."""
+    reused = staging / REUSED_FOLDER
+    if not reused.is_dir() or reused.is_symlink():
+        return False
+    for entry in os.scandir(reused):
+        os.replace(entry.path, staging / entry.name)
+    os.rmdir(reused)
+    return True
+
+
+def _reconcile(staging: Path, previous: Path | None, links: dict[str, bool]) -> set[str]:
+    """Make `staging` hold, as files, exactly the hard links to `previous`'s files in `links`
+    (path → whether a path the previous site lacks is passed over); return the folders that lost
+    files. Folders are kept: on this kind of disk a build spent more time in mkdir (a new folder
+    per article) than rendering one edited page.
+
+    A file of a reused folder that is not the previous site's file (same inode) is unlinked before
+    anything is written: MkDocs writes into existing files in place, and a file still linked to
+    the site being served would change it before the swap.
+    """
+    wanted = dict(links)
+    emptied: set[str] = set()
+    root = str(staging)
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                    continue
+                relative = entry.path[len(root) + 1 :]
+                if previous is not None and relative in wanted and _same_file(entry, previous / relative):
+                    del wanted[relative]
+                else:
+                    os.unlink(entry.path)
+                    emptied.add(folder)
+    if previous is not None:
+        _link_into(previous, staging, wanted)
+    return emptied
+
+
+def _same_file(entry: os.DirEntry[str], other: Path) -> bool:
+    try:
+        found = other.stat()
+    except OSError:
+        return False
+    return entry.inode() == found.st_ino and entry.stat(follow_symlinks=False).st_dev == found.st_dev
+
+
+def remove_emptied(staging: Path, folders: set[str]) -> None:
+    """Remove the folders of `folders` (and their parents below `staging`) that ended up empty:
+    the folders of pages that are gone, as a cold build would not have them."""
+    root = str(staging)
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder != root and folder.startswith(root):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
+
+def _link_into(previous: Path, staging: Path, paths: dict[str, bool]) -> None:
+    """Hard-link each of `paths` from the previous site into the new folder (copy across devices);
+    a path whose value is True is passed over when the previous site no longer has it."""
+    made: set[str] = set()
+    for relative, missing_ok in paths.items():
+        target = os.path.join(staging, relative)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        source = os.path.join(previous, relative)
         try:
             os.link(source, target)
+        except FileNotFoundError:
+            if not missing_ok:
+                raise
         except OSError:
             shutil.copy2(source, target)
