@@ -78,4 +78,4 @@ constraints:
 	echo "constraints.txt: $$(grep -c '==' constraints.txt) packages pinned"
 
 clean:
-	rm -rf site .cache .bench
+	rm -rf site .site.spare .cache .bench
