@@ -2,7 +2,7 @@
 
 The same article list feeds both writers, so both builders get the same text. Modelled on
 `../shared/bench/make_corpus.py` (section mix, Chinese bodies of 800–3,000 characters, ~2% drafts,
-~2% future dates, repeated titles); same seed, same bytes.
+~2% future dates, repeated titles, half the files named by their title alone); same seed, same bytes.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def generate(count: int, seed: int = 1, end: date = date(2026, 10, 31)) -> list[
     rng = random.Random(seed)
     weights = [w for _, _, w in SECTIONS]
     articles = []
+    names: set[tuple[str, date, str]] = set()
     for index in range(count):
         section = rng.choices([s for s, _, _ in SECTIONS], weights)[0]
         future = rng.random() < 0.02
@@ -102,7 +103,7 @@ def generate(count: int, seed: int = 1, end: date = date(2026, 10, 31)) -> list[
             CorpusArticle(
                 section=section,
                 day=day,
-                name=f"{title}-{index}" if rng.random() < 0.5 else f"article-{index}",
+                name=_file_name(rng, section, day, title, index, names),
                 title=title,
                 category=rng.choice(CATEGORIES),
                 tags=tuple(rng.sample(TAGS, rng.randint(1, 3))),
@@ -140,6 +141,17 @@ def _body(rng: random.Random) -> str:
 
 def _yaml_list(items) -> str:
     return "[" + ", ".join(items) + "]"
+
+
+def _file_name(rng: random.Random, section: str, day: date, title: str, index: int, names: set) -> str:
+    """Half the files are named by their title alone, as people name them, so that recurring
+    titles recur in file names too (on other dates: the same name on the same day of a section
+    would be a real clash); the others carry an index or an ASCII name."""
+    choice = rng.random()
+    if choice < 0.5 and (section, day, title) not in names:
+        names.add((section, day, title))
+        return title
+    return f"{title}-{index}" if choice < 0.75 else f"article-{index}"
 
 
 def write_site_builder(articles: list[CorpusArticle], root: Path) -> Path:

@@ -1,7 +1,12 @@
-"""ASCII, stable URLs: pinyin of the file name (or the `slug` key), clash detection.
+"""ASCII, stable URLs: the date and the pinyin of the file name (or the `slug` key), clash detection.
 
-The URL comes from the file name, not the title, so that fixing a typo in a title never breaks
-links that were already shared.
+An article's URL is `<section>/<year>/<MMDD>-<pinyin of the file name>/`. It comes from the file
+name, not the title, so that fixing a typo in a title never breaks links that were already shared;
+and it carries the month and day, because titles recur (the same 座谈会 twice a year, a yearly
+通知): two articles of a section with the same name on different dates never clash, and since a
+URL depends on its own article only, adding, removing or renaming one never changes another's
+(a scheme that numbered clashing names -2, -3 would). Only a `slug` written by hand leaves the
+date out: its author chose the name.
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
+def article_slug(article: Article) -> str:
+    """The URL name: the `slug` key, else `MMDD-<pinyin of the file name>`, e.g. `0501-jing-lao`."""
+    if article.slug:
+        return article.slug
+    return f"{article.date:%m%d}-{article.name_slug or slugify(article.source.name_part)}"
+
+
 def article_url(article: Article, slug: str) -> str:
     """`<section>/<year>/<slug>/`: the year keeps folders small and gives readable archives."""
     return f"{article.section}/{article.year}/{slug}/"
@@ -51,7 +63,7 @@ def assign_urls(articles: list[Article], diagnostics: Diagnostics) -> list[Artic
     taken: dict[str, Article] = {}
     result = []
     for article in articles:
-        slug = article.slug or slugify(article.source.name_part)
+        slug = article_slug(article)
         url = article_url(article, slug)
         other = taken.get(url)
         if other is not None:
@@ -59,7 +71,7 @@ def assign_urls(articles: list[Article], diagnostics: Diagnostics) -> list[Artic
                 article.source.display_path,
                 article.line_of("slug") if article.slug else 0,
                 f"网址 /{url} 与 {other.source.display_path} 重复",
-                f"请给其中一篇在 front matter 中加一行不同的网址名，例如 slug: {slug}-2",
+                f"请给其中一篇在 front matter 中加一行不同的网址名，例如 slug: {article.name_slug or slugify(article.source.name_part)}-2",
             )
             continue
         taken[url] = article

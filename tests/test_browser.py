@@ -21,7 +21,7 @@ from tests.conftest import DEMO_NOW, SMALL_CONFIG, write_tree
 from tests.images_fixtures import phone_jpeg
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTICLE_URL = "reports/2024/huo-dong/"
+ARTICLE_URL = "reports/2024/0501-huo-dong/"
 SCREENSHOT = Path("/tmp/site_builder-lightbox.png")
 
 CAPTION_IMG = '<img src=x onerror="window.__pwned=1">志愿者与孩子们合影'

@@ -60,9 +60,9 @@ def test_every_kind_of_page_exists(demo_site):
         "notices/index.html",
         *[
             str(p.relative_to(demo_site))
-            for p in demo_site.glob("news/2026/qu-guan-gong-wei-zhao-kai-2025-nian-du-zong-jie-biao-*/index.html")
+            for p in demo_site.glob("news/2026/0115-qu-guan-gong-wei-zhao-kai-2025-nian-du-zong-jie-biao-*/index.html")
         ],
-        "stories/2025/wang-xiu-lan-san-shi-nian-shou-hu-liu-shou-er-tong/index.html",
+        "stories/2025/0520-wang-xiu-lan-san-shi-nian-shou-hu-liu-shou-er-tong/index.html",
         "categories/index.html",
         "categories/wu-lao-feng-cai/index.html",
         "tags/index.html",
@@ -82,7 +82,7 @@ def test_every_kind_of_page_exists(demo_site):
     missing = [path for path in expected if not (demo_site / path).is_file()]
     assert missing == []
     articles = [p for p in demo_site.glob("*/20*/*/index.html")]
-    assert len(articles) == 18
+    assert len(articles) == 19
 
 
 def broken_references(site: Path) -> list[str]:
@@ -169,7 +169,7 @@ def test_articles_are_not_in_the_navigation(demo_site):
 
 
 def test_article_page_shows_all_metadata_as_links(demo_site):
-    page = (demo_site / "reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
+    page = (demo_site / "reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
     for text in ("2025年7月15日", "滨江社区校外教育辅导站", "200 人", "陈静", "周明华"):
         assert text in page
     for link in (
@@ -187,7 +187,7 @@ def test_article_page_shows_all_metadata_as_links(demo_site):
 
 def test_section_listing_has_entries_with_thumbnails_and_summaries(demo_site):
     page = (demo_site / "reports/index.html").read_text(encoding="utf-8")
-    assert page.count('class="sb-entry"') == 6
+    assert page.count('class="sb-entry"') == 7
     assert page.index("秋季研学") < page.index("暑期公益课堂")  # newest first
     assert "sb-entry__thumb" in page and "-480.jpg" in page
     assert "石桥镇关工委为 60 名留守儿童送去书包和文具" in page  # summary from front matter
@@ -208,7 +208,7 @@ def test_titles_are_text_everywhere(make_project, capsys):
     site = project / "site"
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “敬老”"
     for path in (
-        "news/2024/x/index.html",
+        "news/2024/0501-x/index.html",
         "news/index.html",
         "tags/b-cu-b/index.html",
         "archive/2024/index.html",
@@ -217,7 +217,7 @@ def test_titles_are_text_everywhere(make_project, capsys):
         html = (site / path).read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html, path
         assert escaped in html, path
-    article_page = (site / "news/2024/x/index.html").read_text(encoding="utf-8")
+    article_page = (site / "news/2024/0501-x/index.html").read_text(encoding="utf-8")
     assert f"<title>{escaped} - 测试站点</title>" in article_page
     assert "&lt;b&gt;粗&lt;/b&gt;" in article_page and "A&amp;B 关工委" in article_page
 
@@ -231,3 +231,11 @@ def test_a_build_never_writes_into_content(make_project, capsys):
     before = snapshot()
     assert run_cli(["build"], capsys)[0] == 0
     assert snapshot() == before
+
+
+def test_a_recurring_title_is_published_twice_under_dated_urls(demo_site):
+    # The demo's 法治宣传进校园 went to a school in April and another in September, same file name.
+    pages = sorted(p.parent.name for p in demo_site.glob("reports/2026/*-fa-zhi-xuan-chuan-jin-xiao-yuan/index.html"))
+    assert pages == ["0402-fa-zhi-xuan-chuan-jin-xiao-yuan", "0910-fa-zhi-xuan-chuan-jin-xiao-yuan"]
+    texts = [(demo_site / "reports/2026" / name / "index.html").read_text(encoding="utf-8") for name in pages]
+    assert "石桥镇中心小学" in texts[0] and "溪口中学" in texts[1]

@@ -71,7 +71,7 @@ def test_folder_deploy_changes_only_what_changed_swaps_atomically_and_rolls_back
     assert seen_incomplete == []
     second = tree(target)
     changed = {name for name in second if first.get(name) != second[name]}
-    assert any(name.startswith("news/2026/qu-guan-gong-wei-diao-yan-") for name in changed), changed
+    assert any(name.startswith("news/2026/1008-qu-guan-gong-wei-diao-yan-") for name in changed), changed
     # The article's search text, the shards of its terms and meta.json (its digest of the index).
     allowed = re.compile(
         r"(index\.html|feed\.xml|atom\.xml|sitemap\.xml|search/meta\.json|search/d/\d+\.json|search/[tp]/[\d/]+\.bin)$"

@@ -41,7 +41,7 @@ def test_every_feed_parses_strictly_and_in_feedparser(demo_site):
 def test_entries_newest_first_absolute_and_dated_in_shanghai(demo_site):
     parsed = feedparser.parse((demo_site / "feed.xml").read_bytes())
     dates = [datetime(*e.published_parsed[:6]) for e in parsed.entries]
-    assert dates == sorted(dates, reverse=True) and len(dates) == 18
+    assert dates == sorted(dates, reverse=True) and len(dates) == 19
     raw = (demo_site / "feed.xml").read_text(encoding="utf-8")
     assert all(d.endswith("+0800") for d in re.findall(r"<pubDate>([^<]+)</pubDate>", raw))
     atom = (demo_site / "atom.xml").read_text(encoding="utf-8")
@@ -114,7 +114,7 @@ def test_sitemap_lists_exactly_the_published_pages_and_robots_points_to_it(demo_
     pages = {url.replace(SITE_URL + "./", SITE_URL) for url in pages}
     assert locs == pages
     lastmods = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in sitemap.findall(ns + "url")}
-    assert lastmods[SITE_URL + "reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/"] == "2025-07-15"
+    assert lastmods[SITE_URL + "reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/"] == "2025-07-15"
     assert (demo_site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {SITE_URL}sitemap.xml\n")
     assert "页面不存在" in (demo_site / "404.html").read_text(encoding="utf-8")
 
@@ -124,7 +124,7 @@ def test_every_page_links_its_feeds_and_the_subscribe_page_lists_them_all(demo_s
         html = page.read_text(encoding="utf-8")
         assert 'type="application/rss+xml"' in html and 'type="application/atom+xml"' in html, page
         assert "订阅（RSS）" in html, page
-    article = (demo_site / "reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
+    article = (demo_site / "reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
     assert re.search(r'rel="alternate" type="application/rss\+xml"[^>]*href="\.\./\.\./feed\.xml"', article)
     subscribe = (demo_site / "subscribe/index.html").read_text(encoding="utf-8")
     for path in feed_files(demo_site):
@@ -133,13 +133,13 @@ def test_every_page_links_its_feeds_and_the_subscribe_page_lists_them_all(demo_s
 
 
 def test_share_cards_on_articles(demo_site):
-    html = (demo_site / "reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
+    html = (demo_site / "reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="暑期公益课堂开课，200 名孩子有了好去处">' in html
     assert '<meta property="article:published_time" content="2025-07-15T16:30:00+08:00">' in html
     image = re.search(r'<meta property="og:image" content="([^"]+)">', html).group(1)
     assert image.endswith("-960.jpg") and (demo_site / image.removeprefix(SITE_URL)).is_file()
-    assert f'<link rel="canonical" href="{SITE_URL}reports/2025/shu-qi-gong-yi-ke-tang-kai-ke/">' in html
+    assert f'<link rel="canonical" href="{SITE_URL}reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/">' in html
     assert re.search(r'<meta name="description" content="7 月 15 日，由区关工委指导', html)
 
 

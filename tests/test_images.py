@@ -196,7 +196,7 @@ def test_inline_images_become_pictures_and_originals_stay_out(make_project, caps
     project = photo_site(make_project, {"现场 照片.jpg": original}, "", body="\n![五老与孩子们](<现场 照片.jpg>)\n")
     code, output = run_cli(["build", "-d", "site"], capsys)
     assert code == 0, output
-    page = (project / "site/reports/2024/huo-dong/index.html").read_text(encoding="utf-8")
+    page = (project / "site/reports/2024/0501-huo-dong/index.html").read_text(encoding="utf-8")
     assert "<picture><source " in page and 'type="image/webp"' in page and 'alt="五老与孩子们"' in page
     assert 'class="glightbox"' in page
     published = [p for p in (project / "site").rglob("*") if p.suffix in (".jpg", ".webp")]

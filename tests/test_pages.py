@@ -80,7 +80,7 @@ def test_the_registry_has_one_spec_per_page_with_titles_as_text(tmp_path):
     by_kind: dict[str, list[str]] = {}
     for spec in registry:
         by_kind.setdefault(spec.kind, []).append(spec.url)
-    assert by_kind["article"] == ["news/2024/jia/"]
+    assert by_kind["article"] == ["news/2024/0501-jia/"]
     assert by_kind["home"] == [""] and by_kind["subscribe"] == ["subscribe/"]
     assert set(by_kind["section"]) == {"news/", "stories/", "reports/", "notices/"}
     assert by_kind["tag"] == ["tags/jing-lao/"] and "tags/" in by_kind["overview"]

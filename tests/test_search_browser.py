@@ -19,7 +19,7 @@ from tests.test_browser import _QuietHandler, browser  # noqa: F401  (the module
 
 SCREENSHOTS = Path("/tmp")
 STORY = "王秀兰：三十年守护留守儿童"
-STORY_URL = "stories/2025/wang-xiu-lan-san-shi-nian-shou-hu-liu-shou-er-tong/"
+STORY_URL = "stories/2025/0520-wang-xiu-lan-san-shi-nian-shou-hu-liu-shou-er-tong/"
 REPORT_TITLE = "暑期公益课堂开课，200 名孩子有了好去处"
 RESULTS = "[data-sb-search-list] a"
 

@@ -93,7 +93,7 @@ def test_any_substring_that_occurs_is_found(substrings_site, query, expected):
 
 def test_results_carry_url_date_section_and_an_escaped_snippet_with_the_match_marked(substrings_site):
     (item,) = search(substrings_site, "委志")["results"]
-    assert item["url"] == "http://site.test/news/2024/b/"
+    assert item["url"] == "http://site.test/news/2024/0201-b/"
     assert (item["date"], item["section"]) == ("2024-02-01", "工作动态")
     assert item["snippet_html"] == "区关工<mark>委志</mark>愿者来到村里。"
     # Text is shown as written (full-width digits), the match mapped back onto it.

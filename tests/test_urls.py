@@ -6,9 +6,9 @@ from site_builder.urls import assign_urls, slugify, unique_slugs
 from tests.conftest import shanghai
 
 
-def make(path: str, name: str, slug: str = "", year: int = 2024) -> Article:
-    source = SourceFile("news", Path("/c") / path, path, f"content/{path}", False, f"{year}-05-01", name)
-    return Article(source, "标题", shanghai(year, 5, 1), "", 1, slug=slug, lines={"slug": 4})
+def make(path: str, name: str, slug: str = "", year: int = 2024, month: int = 5, day: int = 1) -> Article:
+    source = SourceFile("news", Path("/c") / path, path, f"content/{path}", False, f"{year}-{month:02}-{day:02}", name)
+    return Article(source, "标题", shanghai(year, month, day), "", 1, slug=slug, lines={"slug": 4})
 
 
 def test_slugs_are_ascii_pinyin():
@@ -31,7 +31,22 @@ def test_url_is_section_year_slug_and_explicit_slug_wins():
         [make("news/2024-05-01-敬老活动.md", "敬老活动"), make("news/2024-05-01-x.md", "x", slug="jing-lao-2")],
         Diagnostics(),
     )
-    assert a.url == "news/2024/jing-lao-huo-dong/" and b.url == "news/2024/jing-lao-2/"
+    assert a.url == "news/2024/0501-jing-lao-huo-dong/" and b.url == "news/2024/jing-lao-2/"
+
+
+def test_a_recurring_title_on_another_date_gets_its_own_url_and_changes_no_other():
+    spring = make("news/2024-05-01-座谈会.md", "五老志愿者座谈会")
+    autumn = make("news/2024-10-12-座谈会.md", "五老志愿者座谈会", month=10, day=12)
+    diagnostics = Diagnostics()
+    alone = assign_urls([autumn], diagnostics)
+    both = assign_urls([spring, autumn], diagnostics)
+    assert not diagnostics.errors
+    assert [a.url for a in both] == [
+        "news/2024/0501-wu-lao-zhi-yuan-zhe-zuo-tan-hui/",
+        "news/2024/1012-wu-lao-zhi-yuan-zhe-zuo-tan-hui/",
+    ]
+    # Adding (or removing) the spring meeting leaves the autumn one where it was.
+    assert alone[0].url == both[1].url
 
 
 def test_url_clash_is_an_error_that_names_both_files():

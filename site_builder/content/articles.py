@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from site_builder.content.frontmatter import FrontMatter, parse_front_matter
 from site_builder.content.model import Article, PhotoRef, SourceFile
 from site_builder.diagnostics import Diagnostics
+from site_builder.urls import slugify
 
 KNOWN_KEYS = (
     "title",
@@ -162,6 +163,7 @@ def build_article(
         featured=fields.flag("featured"),
         draft=fields.flag("draft"),
         slug=slug,
+        name_slug=slugify(source.name_part),
         lines=MappingProxyType(dict(front.lines)),
         extra=MappingProxyType({k: v for k, v in front.values.items() if k not in KNOWN_KEYS}),
     )

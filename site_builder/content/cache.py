@@ -24,7 +24,7 @@ from site_builder.diagnostics import Diagnostic
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
-FORMAT = 1
+FORMAT = 2
 """Bump when `Article` or the parsing rules change in a way the version number does not capture."""
 
 

@@ -73,9 +73,11 @@ class Article:
     featured: bool = False
     draft: bool = False
     slug: str = ""
-    """ASCII URL name: the `slug` key, else the pinyin of the file name."""
+    """ASCII URL name: the `slug` key; once URLs are assigned, else month, day and `name_slug`."""
+    name_slug: str = ""
+    """Pinyin of the file name, made when the file is parsed (and cached with the article)."""
     url: str = ""
-    """Site-relative URL with a trailing slash, e.g. `news/2024/jing-lao-huo-dong/`."""
+    """Site-relative URL with a trailing slash, e.g. `news/2024/0501-jing-lao-huo-dong/`."""
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """Line of each front-matter key, for messages."""
     extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
