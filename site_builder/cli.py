@@ -175,15 +175,19 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from site_builder.check import check_site
+    from site_builder.check import check_site, section_freshness
+    from site_builder.proofread.freshness import render_freshness_table
 
     settings = load_project(args.config_file).settings
     diagnostics = Diagnostics()
     workers = int(os.environ.get("SITE_BUILDER_WORKERS") or 0) or None
-    site = check_site(settings, publication_time(settings.timezone, os.environ), diagnostics, workers)
+    now = publication_time(settings.timezone, os.environ)
+    site = check_site(settings, now, diagnostics, workers)
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=sys.stderr)
     for line in withheld_report(site.withheld):
+        print(line, file=sys.stderr)
+    for line in render_freshness_table(section_freshness(site, now), now):
         print(line, file=sys.stderr)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     print(

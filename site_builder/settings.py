@@ -22,6 +22,9 @@ class SectionSettings:
     name: str
     title: str
     description: str = ""
+    stale_after_days: int | None = None
+    """Days without a new article after which `check` warns that the section is stale; None: the
+    default for its kind (`proofread.freshness.stale_after_days`)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class SiteSettings:
     site_description: str = ""
     use_directory_urls: bool = True
     """`about.md` → `about/` (True) or `about.html`: how hand-written pages get their URLs."""
+    proofread: str = "warn"
+    """How `check` reports proofreading findings (punctuation, 错别字, glossary names): `warn`,
+    `error` (they fail the check) or `off`."""
 
     def section(self, name: str) -> SectionSettings | None:
         return next((s for s in self.sections if s.name == name), None)

@@ -27,6 +27,8 @@ RESERVED_FOLDERS = ("templates", "tags", "units", "people", "categories", "archi
 class SectionConfig(Config):
     title = c.Type(str)
     description = c.Type(str, default="")
+    stale_after_days = c.Optional(c.Type(int))
+    """`check` warns when the section has had no new article for longer; default by kind (14 or 180)."""
 
 
 class DeployTarget(Config):
@@ -91,6 +93,8 @@ class SiteBuilderConfig(Config):
     """Full-text search of the articles: our sharded index under `search/` and the header search box.
     It replaces Material's `search` plugin, which is switched off (with a warning) while this is on."""
     sanitize_html = c.Type(bool, default=True)
+    proofread = c.Choice(("warn", "error", "off"), default="warn")
+    """Proofreading in `check` (punctuation, 错别字, content/glossary.yml): warnings, errors, or off."""
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
     deploy = DeployTargets()
     """Named targets: `production: s3://bucket/prefix` or `{url: …, site_url: …, endpoint: …, region: …}`."""
@@ -153,6 +157,9 @@ def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[st
                         f"且不能是 {'、'.join(RESERVED_FOLDERS)}",
                     )
                 )
+            days = options.sections[name].stale_after_days
+            if days is not None and days < 1:
+                problems.append(("sections", f"栏目“{name}”的 stale_after_days 应是至少为 1 的天数，现在是 {days}"))
     problems += [(key, "至少为 1") for key in ("feeds_limit", "pagination_per_page") if ok(key) and options[key] < 1]
     problems += [(key, "不能是负数") for key in ("home_latest", "home_featured") if ok(key) and options[key] < 0]
     if ok("images_widths") and (not options.images_widths or min(options.images_widths) < 16):
@@ -194,7 +201,7 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         project_dir=project_dir,
         content_dir=content_dir,
         sections=tuple(
-            SectionSettings(name, section.title, section.description)
+            SectionSettings(name, section.title, section.description, section.stale_after_days)
             for name, section in plugin_config.sections.items()
         ),
         timezone=ZoneInfo(plugin_config.timezone),
@@ -219,4 +226,5 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         site_name=config.site_name,
         site_description=config.site_description or "",
         use_directory_urls=config.use_directory_urls,
+        proofread=plugin_config.proofread,
     )

@@ -1,0 +1,53 @@
+"""Markdown reduced to the prose a reader sees, line for line, so that proofreading rules never
+fire on code, addresses or markup.
+
+Fenced code blocks, code spans, HTML tags and comments, URLs, e-mail addresses, link and image
+targets, reference definitions and attribute lists are replaced by `MASK` characters of the same
+length: lines and columns stay those of the source, and no rule sees a masked character as
+Chinese, as punctuation or as a space.
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "\x00"
+"""Never in a checked text: the front-matter reader removes control characters."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MASKED = re.compile(
+    "|".join(
+        (
+            r"<!--.*?-->",  # HTML comments, `<!-- more -->` included (may span lines)
+            r"(?P<ticks>`+)[^`].*?(?P=ticks)",  # code spans
+            r"\]\((?:[^()\n]|\([^()\n]*\))*\)",  # link and image targets: ](target "title")
+            r"<[A-Za-z/!?][^<>\n]*>",  # HTML tags and autolinks
+            r"(?:https?|ftp)://[^\s<>()\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]+",  # bare URLs
+            r"\bwww\.[A-Za-z0-9-]+\.[^\s<>()\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]+",
+            r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",  # e-mail addresses
+            r"^ {0,3}\[[^\]\n]+\]:.*$",  # reference definitions: [id]: url "title"
+            r"\{:?\s*[.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # attribute lists: { .class width=300 }
+        )
+    ),
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def prose_lines(markdown: str) -> list[str]:
+    """The lines of `markdown` with everything that is not prose masked (same count and lengths)."""
+    lines = markdown.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+            lines[index] = MASK * len(line)
+        elif opening:
+            fence = opening.group(1)
+            lines[index] = MASK * len(line)
+    return _MASKED.sub(_blank, "\n".join(lines)).split("\n")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return "".join("\n" if char == "\n" else MASK for char in match.group())
