@@ -14,7 +14,7 @@ from site_builder.images.plan import plan_image, valid_widths
 from site_builder.images.probe import ProbeError, check_pixels, probe_image
 from site_builder.images.process import decode, output_path, write_variants
 from site_builder.settings import ImageSettings
-from tests.conftest import run_cli
+from tests.conftest import article, run_cli, write_tree
 from tests.images_fixtures import BLUE, RED, encoded, make_card, phone_jpeg, png_header_only
 
 SETTINGS = ImageSettings(widths=(240, 480, 960))
@@ -189,6 +189,34 @@ def test_files_outside_content_never_reach_the_output(make_project, capsys, tmp_
     assert code == 0, output
     leaked = [p for p in (project / "site").rglob("*") if p.is_file() and marker in p.read_bytes()]
     assert leaked == []
+
+
+def test_symlinked_folders_pointing_outside_content_publish_nothing(make_project, tmp_path, capsys):
+    # A bundle and a plain folder that are symlinks to folders outside content/: neither the
+    # article nor its photo nor any other file of theirs reaches the site.
+    marker = b"OUTSIDE-FOLDER-SECRET"
+    outside = tmp_path / "outside"
+    bundle = outside / "2024-05-02-外部"
+    write_tree(bundle, {"index.md": article("外部文章", date="2024-05-02"), "p.jpg": phone_jpeg(2)})
+    (bundle / "notes.txt").write_bytes(marker)
+    project = photo_site(make_project, {"photo.jpg": phone_jpeg(1)}, "cover: photo.jpg\n")
+    (project / "content/news").mkdir(exist_ok=True)
+    (project / "content/news/2024-05-02-外部").symlink_to(bundle)
+    (project / "content/files").symlink_to(outside)
+    code, output = run_cli(["build", "-d", "site"], capsys)
+    assert code == 0, output
+    published = [p for p in (project / "site").rglob("*") if p.is_file()]
+    assert not [p for p in published if marker in p.read_bytes()]
+    assert not [p for p in published if p.suffix == ".html" and "外部文章" in p.read_text(encoding="utf-8")]
+    assert "指向 content 文件夹以外的链接不会发布" in output
+
+
+def test_a_section_folder_that_is_a_symlink_out_of_content_is_refused(make_project, tmp_path, capsys):
+    outside = write_tree(tmp_path / "outside", {"2024-05-02-外部.md": article("外部文章", date="2024-05-02")})
+    project = photo_site(make_project, {"photo.jpg": phone_jpeg(1)}, "cover: photo.jpg\n")
+    (project / "content/stories").symlink_to(outside)
+    code, output = run_cli(["build", "-d", "site"], capsys)
+    assert code == 1 and "content/stories/2024-05-02-外部.md" in output and "symlink" in output
 
 
 def test_inline_images_become_pictures_and_originals_stay_out(make_project, capsys):

@@ -16,8 +16,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from site_builder.content.links import Attachment
-from site_builder.content.scan import is_inside
+from site_builder.content.scan import inside_checker
 from site_builder.pages import PageRegistry, PageSpec
+from site_builder.proofread.glossary import GLOSSARY_NAME
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -30,6 +31,9 @@ def select_published_files(
     """Rewrite `files` in place to hold exactly the registry's pages, attachments and other files."""
     docs_dir = Path(config.docs_dir)
     _remove_escaping_files(files, docs_dir)
+    # The glossary is for `check` (proofreading), not for readers.
+    if glossary := files.get_file_from_path(GLOSSARY_NAME):
+        files.remove(glossary)
     section_prefixes = tuple(f"{name}/" for name in registry.section_folders)
     published_attachments = {a.src_uri: a for a in attachments}
     # In the order MkDocs found the files (the sitemap and search index follow it).
@@ -65,9 +69,10 @@ def _moved(file: File, dest_uri: str, inclusion: InclusionLevel) -> File:
 
 def _remove_escaping_files(files: Files, docs_dir: Path) -> None:
     """Drop every file whose real location is outside the content folder (symlinks)."""
+    inside = inside_checker(docs_dir)
     for file in list(files):
         if file.src_dir is None or Path(file.src_dir) != docs_dir:
             continue  # theme files and generated files
-        if file.abs_src_path and not is_inside(Path(file.abs_src_path), docs_dir):
+        if file.abs_src_path and not inside(file.abs_src_path):
             files.remove(file)
             log.warning(f"{os.path.relpath(file.abs_src_path)}: 指向 content 文件夹以外的链接不会发布")
