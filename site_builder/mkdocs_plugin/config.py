@@ -69,6 +69,19 @@ class DeployTargets(BaseConfigOption[dict[str, dict[str, str]]]):
         return targets
 
 
+class ProofreadLevel(c.Choice):
+    """`warn`, `error` or `off`. YAML reads a bare `off` (and `no`, `false`) as false, and `on` as
+    true: those mean what the author wrote, not a type error."""
+
+    def __init__(self) -> None:
+        super().__init__(("warn", "error", "off"), default="warn")
+
+    def run_validation(self, value: object) -> str:
+        if isinstance(value, bool):
+            return "warn" if value else "off"
+        return super().run_validation(value)
+
+
 class SiteBuilderConfig(Config):
     """The plugin's options, grouped by feature prefix; every problem is reported in one run."""
 
@@ -93,7 +106,7 @@ class SiteBuilderConfig(Config):
     """Full-text search of the articles: our sharded index under `search/` and the header search box.
     It replaces Material's `search` plugin, which is switched off (with a warning) while this is on."""
     sanitize_html = c.Type(bool, default=True)
-    proofread = c.Choice(("warn", "error", "off"), default="warn")
+    proofread = ProofreadLevel()
     """Proofreading in `check` (punctuation, 错别字, content/glossary.yml): warnings, errors, or off."""
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
     deploy = DeployTargets()

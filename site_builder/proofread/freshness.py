@@ -86,8 +86,8 @@ def render_freshness_table(rows: Sequence[SectionFreshness], now: datetime) -> l
     cells = [header] + [
         (
             row.section.title,
-            row.latest.isoformat() if row.latest else "—",
-            str(row.days) if row.days is not None else "—",
+            row.latest.isoformat() if row.latest else "-",
+            str(row.days) if row.days is not None else "-",
             row.status(),
         )
         for row in rows

@@ -22,8 +22,9 @@ _MASKED = re.compile(
             r"(?P<ticks>`+)[^`].*?(?P=ticks)",  # code spans
             r"\]\((?:[^()\n]|\([^()\n]*\))*\)",  # link and image targets: ](target "title")
             r"<[A-Za-z/!?][^<>\n]*>",  # HTML tags and autolinks
-            r"(?:https?|ftp)://[^\s<>()\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]+",  # bare URLs
-            r"\bwww\.[A-Za-z0-9-]+\.[^\s<>()\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]+",
+            # Bare URLs, up to a space or Chinese punctuation (Chinese characters may be in a query).
+            r"(?:https?|ftp)://[^\s<>()\u3000-\u303f\uff00-\uffef“”‘’]+",
+            r"\bwww\.[A-Za-z0-9-]+\.[^\s<>()\u3000-\u303f\uff00-\uffef“”‘’]+",
             r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",  # e-mail addresses
             r"^ {0,3}\[[^\]\n]+\]:.*$",  # reference definitions: [id]: url "title"
             r"\{:?\s*[.#][^{}\n]*\}|\{[^{}\n]*=[^{}\n]*\}",  # attribute lists: { .class width=300 }
