@@ -1,4 +1,4 @@
-"""The `site-builder` command: build, check, serve, new, deploy.
+"""The `site-builder` command: build, check, serve, new, deploy, import.
 
 Exit codes: 0 ok, 1 content (or a failed deploy), 2 usage/config, 130 interrupted. No logic of
 its own: it parses arguments, loads the project through the engine adapter, calls the core,
@@ -102,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("section", help="栏目文件夹名，例如 reports")
     new.add_argument("title", help="文章标题")
     new.add_argument("--date", help="发布日期，例如 2024-05-01（默认今天）")
+    importer = command(
+        "import",
+        "把 Word 文档（.docx）导入为文章草稿：正文、表格、照片及其说明，并从原文推测标题、日期、单位、作者、审核人",
+    )
+    importer.add_argument("path", help="一个 .docx 文件，或一个文件夹（导入其中所有的 .docx，不含子文件夹）")
+    importer.add_argument("--section", required=True, help="导入到哪个栏目（文件夹名），例如 reports")
+    importer.add_argument("--simplify", action="store_true", help="把繁体字转换为简体")
     return parser
 
 
@@ -114,7 +121,15 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(args.verbose)
     previous_handler = _interrupt_on_sigterm()
     try:
-        return {"build": _build, "check": _check, "serve": _serve, "new": _new, "deploy": _deploy}[args.command](args)
+        handlers = {
+            "build": _build,
+            "check": _check,
+            "serve": _serve,
+            "new": _new,
+            "deploy": _deploy,
+            "import": _import,
+        }
+        return handlers[args.command](args)
     except BuildFailed as failure:
         print(str(failure), file=sys.stderr)
         return failure.exit_code
@@ -265,3 +280,18 @@ def _new(args) -> int:
         return EXIT_USAGE
     print(f"已新建：{path}\n请打开它填写内容；写好并审核后，把 draft: true 改为 draft: false。", file=sys.stderr)
     return EXIT_OK
+
+
+def _import(args) -> int:
+    from site_builder.importing.pipeline import ImportUsageError, import_documents, report_lines
+
+    settings = load_project(args.config_file).settings
+    today = publication_time(settings.timezone, os.environ).date()
+    try:
+        results = import_documents(settings, Path(args.path), args.section, simplify=args.simplify, today=today)
+    except ImportUsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    for line in report_lines(results, settings.project_dir):
+        print(line, file=sys.stderr)
+    return EXIT_CONTENT if any(not result.is_imported for result in results) else EXIT_OK
