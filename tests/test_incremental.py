@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.deploy.manifest import manifest_digest, read_build_stamp, scan_site
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from tests.conftest import article, run_cli, write_tree
 from tests.images_fixtures import phone_jpeg
@@ -102,6 +103,9 @@ def test_an_incremental_build_writes_what_a_cold_build_writes(scenario, make_pro
         assert carried > 0 and rendered > 0, output
     incremental = tree(project / "site")
     assert differences(incremental, cold_copy(project, tmp_path / "cold", monkeypatch, capsys)) == []
+    # Hashes taken over from the previous build (carried pages, search files left as they were)
+    # are those of the files: the stamp's digest is that of the site read afresh.
+    assert read_build_stamp(project / "site")["digest"] == manifest_digest(scan_site(project / "site"))
 
 
 def test_an_unchanged_rebuild_renders_only_the_navigation_pages(make_project, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,20 +53,27 @@ class SiteFile:
 
 
 def scan_site(site_dir: Path, known: Mapping[str, SiteFile] | None = None) -> dict[str, SiteFile]:
-    """Every deployable file of `site_dir` (the build stamp excluded), by relative path.
+    """Every deployable file of `site_dir` (the build stamp excluded), by relative path, sorted.
 
     `known`: files whose hashes are already known (carried over unchanged by an incremental
     build, as hard links of the checked previous site): they are not read again.
     """
+    found: list[tuple[str, int]] = []
+    pending = [("", os.fspath(site_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file() and entry.name != BUILD_STAMP:
+                    found.append((f"{prefix}{entry.name}", entry.stat().st_size))
     files = {}
-    for path in sorted(site_dir.rglob("*")):
-        if not path.is_file() or path.name == BUILD_STAMP:
-            continue
-        rel = path.relative_to(site_dir).as_posix()
-        if known is not None and rel in known and known[rel].size == path.stat().st_size:
+    for rel, size in sorted(found, key=lambda item: item[0].split("/")):  # as Path objects sort
+        if known is not None and rel in known and known[rel].size == size:
             files[rel] = known[rel]
             continue
-        data = path.read_bytes()
+        data = (site_dir / rel).read_bytes()
         files[rel] = SiteFile(rel, len(data), hashlib.md5(data).hexdigest(), hashlib.sha256(data).hexdigest())
     return files
 

@@ -85,7 +85,7 @@ def build_site(project: Project, site_dir: Path) -> None:
         if leftover.is_dir():  # the plugin did not plan this build (switched off): nothing reused
             shutil.rmtree(leftover)
         remove_emptied(staging, plugin.rebuilds.emptied)
-        files = write_build_stamp(staging, config.site_url or "", known=plugin.rebuilds.carried)
+        files = write_build_stamp(staging, config.site_url or "", known=plugin.rebuilds.known_files(staging))
         plugin.rebuilds.finish(files, staging, site_dir)
         _swap_in(staging, site_dir)
         plugin.rebuilds.save()

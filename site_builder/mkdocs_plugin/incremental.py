@@ -56,6 +56,8 @@ class IncrementalStage:
         self.fingerprint = ""
         self.previous_site: Path | None = None
         self.emptied: set[str] = set()
+        self.linked_index: dict[str, tuple[SiteFile, int]] = {}
+        """Search files linked from the previous site for the writer to compare, with their times."""
         """Folders of a reused staging folder that lost files: removed after the build if empty."""
 
     def plan(
@@ -75,6 +77,7 @@ class IncrementalStage:
         self.keys = {spec.dest_uri: page_keys.key(spec) for spec in registry}
         self.search_key = _search_key(self.fingerprint, registry, self.keys)
         self.carried = {}
+        self.linked_index = {}
         self.search_carried = False
         staging = Path(config.site_dir)
         reused = _take_back_reused(staging)
@@ -108,6 +111,7 @@ class IncrementalStage:
         if not self.search_carried:
             # The index is written again, but the writer compares each file with what is in place
             # and replaces only those that differ (by rename: the previous site keeps its own).
+            self.linked_index = {path: (known, state.mtimes.get(path, -1)) for path, known in index.items()}
             links.update((path, True) for path in index if path not in self.carried)
         self.emptied = _reconcile(staging, folder, links)
         log.info(
@@ -153,6 +157,20 @@ class IncrementalStage:
         """Keep an article's rendered content for later builds that do not render it."""
         if spec.article is not None:
             self.render_cache.put(self.keys[spec.dest_uri], html)
+
+    def known_files(self, built: Path) -> dict[str, SiteFile]:
+        """Files of `built` whose hashes this build already knows: those carried over, and the
+        search files the index writer left as they were (same size and time as when the
+        previous build wrote them; a file it changed was replaced, with a new time)."""
+        known = dict(self.carried)
+        for path, (file, mtime) in self.linked_index.items():
+            try:
+                found = (built / path).stat()
+            except OSError:
+                continue
+            if found.st_size == file.size and found.st_mtime_ns == mtime:
+                known[path] = file
+        return known
 
     def finish(self, files: dict[str, SiteFile], built: Path, site_dir: Path) -> None:
         """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build."""

@@ -146,7 +146,7 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
         # No `serve_url`: with it MkDocs would also render pages left out of the build on purpose.
         mkdocs_build(config)
         if isinstance(plugin, SiteBuilderPlugin):
-            plugin.rebuilds.finish(scan_site(staging, known=plugin.rebuilds.carried), staging, staging)
+            plugin.rebuilds.finish(scan_site(staging, known=plugin.rebuilds.known_files(staging)), staging, staging)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
         message = str(error).strip() or type(error).__name__
