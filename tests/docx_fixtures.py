@@ -202,6 +202,35 @@ def photo_table_docx(path: Path) -> BuiltDocument:
     return BuiltDocument(path, photos)
 
 
+_GROUP = """<w:drawing {namespaces}><wp:inline><wp:extent cx="1440000" cy="1440000"/><wp:docPr id="7" name="组合 7"/>
+<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"><wpg:wgp>
+<wpg:cNvGrpSpPr/><wpg:grpSpPr/>
+<pic:pic><pic:nvPicPr><pic:cNvPr id="8" name="图片 8"/><pic:cNvPicPr/></pic:nvPicPr>
+<pic:blipFill><a:blip r:embed="{relationship}"/></pic:blipFill><pic:spPr/></pic:pic>
+<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx><w:txbxContent><w:p><w:r><w:t>{caption}</w:t></w:r></w:p>
+</w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></wpg:wgp></a:graphicData></a:graphic></wp:inline></w:drawing>"""
+
+
+def grouped_photo_docx(path: Path, caption: str) -> BuiltDocument:
+    """A photo grouped with a text box holding its caption (how some users "stick" a caption to
+    a photo), without the VML fallback: mammoth skips both (IMPORT.md §2.8)."""
+    photo = phone_jpeg(1, size=(200, 150))
+    document = _new_document()
+    document.add_paragraph("组合图形里的照片", style="Title")
+    run = document.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(photo), width=Cm(4))
+    relationship = run._r.xpath(".//a:blip/@r:embed")[0]
+    run._r.remove(run._r.xpath("./w:drawing")[0])
+    namespaces = nsdecls("w", "wp", "a", "pic", "r") + (
+        ' xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    )
+    run._r.append(parse_xml(_GROUP.format(namespaces=namespaces, relationship=relationship, caption=caption)))
+    document.add_paragraph(INDENT + "3月1日，社区关工委开展了活动。")
+    document.save(path)
+    return BuiltDocument(path, (photo,))
+
+
 def ole_file(path: Path) -> Path:
     """What Word 97 (`.doc`) and WPS (`.wps`) files start with: an OLE2 compound file signature."""
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)

@@ -27,6 +27,7 @@ from tests.docx_fixtures import (
     REPORT_TITLE,
     TRADITIONAL_TITLE,
     emf_docx,
+    grouped_photo_docx,
     numbered_docx,
     ole_file,
     photo_table_docx,
@@ -231,6 +232,20 @@ def test_photos_laid_out_in_a_table_get_the_captions_below_them(make_project, ca
     assert "老人表演" not in body and "<table" not in body and "|" not in body
 
 
+def test_a_grouped_photo_mammoth_skips_is_still_extracted_and_its_text_box_named(make_project, capsys, tmp_path):
+    project = make_project({"reports/.keep": ""})
+    source = grouped_photo_docx(tmp_path / "组合.docx", caption="图为组合里的说明文字")
+    code, output = run_cli(["import", str(source.path), "--section", "reports"], capsys)
+    assert code == 0, output
+    [bundle] = bundles(project, "reports")
+    meta, body = front_matter(bundle / "index.md")
+    assert meta["photos"] == [{"src": "photo-1.jpg", "caption": ""}]
+    assert (bundle / "photo-1.jpg").read_bytes() == source.photos[0]
+    assert "组合图形" in output and "位置无法确定" in output
+    assert "文本框里的文字没有导入：“图为组合里的说明文字”" in output
+    assert body.strip() == "3月1日，社区关工委开展了活动。"
+
+
 # --- guessing, on blocks made from HTML as mammoth writes it ----------------------------------------
 
 
@@ -246,6 +261,13 @@ def guess(html: str, file_name: str = "报道.docx", modified: datetime | None =
         ("<p>（2024年3月15日 星期五）</p><p>正文。</p>", "x.docx", None, date(2024, 3, 15), True),
         ("<p>正文。</p><p>滨江社区关工委</p><p>二〇二四年三月十五日</p>", "x.docx", None, date(2024, 3, 15), True),
         ("<p>12月28日，慰问活动举行。</p>", "x.docx", datetime(2025, 1, 2, tzinfo=UTC), date(2024, 12, 28), False),
+        (
+            "<p>定于2024年6月1日举办讲座。</p><p>区关工委</p><p>2024年5月20日</p>",
+            "x.docx",
+            None,
+            date(2024, 5, 20),
+            True,
+        ),
         ("<p>近日，慰问活动举行。</p>", "20240611-慰问.docx", None, date(2024, 6, 11), False),
         ("<p>近日，慰问活动举行。</p>", "慰问.docx", None, date(2026, 1, 5), False),
     ],

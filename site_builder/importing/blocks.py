@@ -257,7 +257,7 @@ def _render_runs(runs: list[_Run]) -> str:
         elif run.italic:
             rendered = f"*{rendered}*"
         if run.href:
-            rendered = f"[{rendered}](<{run.href.replace('>', '%3E')}>)"
+            rendered = f"[{rendered}](<{run.href.replace('>', '%3E').replace(' ', '%20')}>)"
         out.append(lead + rendered + trail)
     return "".join(out)
 

@@ -170,7 +170,7 @@ def read_docx(path: Path) -> DocxContent | Refusal:
     if refusal is not None:
         return refusal
     try:
-        document = docx.Document(str(path))
+        document = _python_docx(path)
         with zipfile.ZipFile(path) as archive:
             parts = _Parts(archive)
             html, pictures = _convert(path, document, parts)
@@ -184,9 +184,17 @@ def read_docx(path: Path) -> DocxContent | Refusal:
         return Refusal(
             f"无法读取这个 Word 文档（{type(error).__name__}）。{CONVERT_TO_DOCX}；仍不行请把文件发给维护人员"
         )
-    placed = tuple(p for p in pictures if p.is_placed)
-    unplaced = tuple(p for p in pictures if not p.is_placed)
-    return DocxContent(html, placed + unplaced, _properties(document), tuple(notes))
+    properties = _properties(document) if document is not None else DocumentProperties()
+    return DocxContent(html, tuple(pictures), properties, tuple(notes))
+
+
+def _python_docx(path: Path) -> Any:
+    """python-docx's view of the file, or None when it refuses one that mammoth reads (a macro
+    document `.docm`, an unusual main part): the import then goes without properties and styles."""
+    try:
+        return docx.Document(str(path))
+    except Exception:  # python-docx raises ValueError, KeyError, lxml errors… for such files
+        return None
 
 
 class _Parts:
@@ -217,7 +225,7 @@ class _Parts:
             return None
 
 
-def _convert(path: Path, document: Any, parts: _Parts) -> tuple[str, list[Picture]]:
+def _convert(path: Path, document: Any | None, parts: _Parts) -> tuple[str, list[Picture]]:
     pictures: list[Picture] = []
 
     def collect(image: Any) -> dict[str, str]:
@@ -226,7 +234,8 @@ def _convert(path: Path, document: Any, parts: _Parts) -> tuple[str, list[Pictur
         pictures.append(Picture(len(pictures) + 1, data, picture_kind(data, image.content_type or "")))
         return {"src": f"{PICTURE_SRC}{len(pictures)}"}
 
-    transform = _paragraph_transform(_centred_styles(document), _numbering_labels(parts))
+    centred = _centred_styles(document) if document is not None else set()
+    transform = _paragraph_transform(centred, _numbering_labels(parts))
     with open(path, "rb") as handle:
         result = mammoth.convert_to_html(
             handle,
@@ -483,7 +492,7 @@ def _unplaced_pictures(pictures: list[Picture], parts: _Parts) -> list[str]:
     seen = {hashlib.sha256(p.data).digest() for p in pictures}
     references = [
         element.get(f"{{{_NS['r']}}}embed") or element.get(f"{{{_NS['r']}}}id") or ""
-        for element in parts.document.iter()
+        for element in _shown_elements(parts.document)
         if element.tag in (f"{{{_NS['a']}}}blip", f"{{{_NS['v']}}}imagedata")
     ]
     added = 0
@@ -501,6 +510,23 @@ def _unplaced_pictures(pictures: list[Picture], parts: _Parts) -> list[str]:
     if not added:
         return []
     return [f"有 {added} 张图片在组合图形或浮动形状里，位置无法确定，已放在图集的最后，请核对它们的位置和说明"]
+
+
+_DELETED = (_w("del"), _w("moveFrom"))
+
+
+def _shown_elements(root: ET.Element) -> list[ET.Element]:
+    """Every element of the document but those inside tracked deletions (which mammoth drops)."""
+    found: list[ET.Element] = []
+
+    def walk(element: ET.Element) -> None:
+        for child in element:
+            if child.tag not in _DELETED:
+                found.append(child)
+                walk(child)
+
+    walk(root)
+    return found
 
 
 def _dropped_text_boxes(html: str, parts: _Parts) -> list[str]:

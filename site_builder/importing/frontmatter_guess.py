@@ -284,23 +284,19 @@ def _chinese_int(text: str | None) -> int | None:
 
 
 def _take_date(blocks: list[Block], hints: DocumentHints, zone: tzinfo) -> DateGuess:
-    """The report's date: a date line near the start, else the first date in its opening
-    sentences, else a date line at the end (a notice's signature). A year missing from the text
-    comes from the file name, else the document's dates; with no date at all, the file's."""
+    """The report's date: a date line near the start, else one at the end (a notice's signature),
+    else the first date in the opening sentences (which in a notice may be the date of the event
+    it announces, so it comes last). A year missing from the text comes from the file name, else
+    the document's dates; with no date at all, the file's."""
     head = [b for b in blocks[:HEAD_BLOCKS] if b.kind is Kind.PARAGRAPH]
     tail = [b for b in blocks[-TAIL_BLOCKS:] if b.kind is Kind.PARAGRAPH and all(b is not h for h in head)]
     found: _FoundDate | None = None
-    for block in head:
+    for block in [*head, *reversed(tail)]:
         if (found := _date_line(block.text)) is not None:
             _remove(blocks, block)
             break
     if found is None:
         found = next((d[0] for b in head if (d := _find_date(b.text)) is not None), None)
-    if found is None:
-        for block in reversed(tail):
-            if (found := _date_line(block.text)) is not None:
-                _remove(blocks, block)
-                break
     if found is not None and found.year is not None:
         checked = _valid_date(found.year, found.month, found.day)
         if checked is not None:
