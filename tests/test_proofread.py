@@ -16,7 +16,7 @@ from site_builder.proofread import Finding
 from site_builder.proofread.documents import make_proofreader
 from site_builder.proofread.freshness import assess_freshness, render_freshness_table, stale_after_days
 from site_builder.proofread.glossary import Glossary, load_glossary
-from site_builder.proofread.prose import prose_lines
+from site_builder.proofread.prose import prose_of
 from site_builder.proofread.punctuation import find_punctuation_problems
 from site_builder.proofread.typos import BUILT_IN_TYPOS, typo_matcher
 from site_builder.settings import SectionSettings
@@ -25,7 +25,7 @@ from tests.images_fixtures import phone_jpeg
 
 
 def punctuation(text: str) -> list[str]:
-    return [f.message for f in find_punctuation_problems(prose_lines(text))]
+    return [f.message for f in find_punctuation_problems(prose_of(text))]
 
 
 def proofread(text: str, glossary: Glossary | None = None) -> list[Finding]:
@@ -92,7 +92,7 @@ def test_no_false_positives_in_latin_digit_code_or_markup_context(text):
 
 def test_unpaired_quotes_book_titles_and_parentheses_are_found_per_paragraph():
     text = "开展“五老进校园活动。\n\n学习《关于加强工作的意见。\n\n内容见附件）。\n\n再写一个”。"
-    messages = [(f.line, f.message) for f in find_punctuation_problems(prose_lines(text))]
+    messages = [(f.line, f.message) for f in find_punctuation_problems(prose_of(text))]
     assert messages == [
         (1, "标点：左引号 “ 没有对应的右引号 ”"),
         (3, "标点：左书名号 《 没有对应的右书名号 》"),
@@ -102,7 +102,7 @@ def test_unpaired_quotes_book_titles_and_parentheses_are_found_per_paragraph():
 
 
 def test_findings_carry_line_and_column():
-    [finding] = find_punctuation_problems(prose_lines("第一行。\n第二行,继续"))
+    [finding] = find_punctuation_problems(prose_of("第一行。\n第二行,继续"))
     assert (finding.line, finding.column) == (2, 4)
 
 
@@ -125,7 +125,7 @@ def test_the_built_in_list_has_at_least_200_entries_and_names_its_source():
     [("人名共和国", "人民共和国"), ("志原者", "志愿者"), ("按排", "安排"), ("即然", "既然"), ("再接再励", "再接再厉")],
 )
 def test_frequent_typos_are_found(wrong, right):
-    [finding] = typo_matcher().find([f"这是一句含有{wrong}的话"])
+    [finding] = typo_matcher().find(prose_of(f"这是一句含有{wrong}的话"))
     assert finding.message == f"错别字：“{wrong}”应为“{right}”" and finding.column == 7
 
 
@@ -133,8 +133,8 @@ def test_no_typo_fires_inside_a_right_form_or_a_listed_exception():
     matcher = typo_matcher()
     every_right_form = "。".join(entry.right for entry in BUILT_IN_TYPOS)
     every_exception = "。".join(exception for entry in BUILT_IN_TYPOS for exception in entry.exceptions)
-    assert matcher.find([every_right_form, every_exception]) == []
-    assert matcher.find(["名单按排名先后排列，按排序号入座；他立即然后……；未必竟然如此；叮嘱目前的工作"]) == []
+    assert matcher.find(prose_of(f"{every_right_form}\n{every_exception}")) == []
+    assert matcher.find(prose_of("名单按排名先后排列，按排序号入座；他立即然后……；未必竟然如此；叮嘱目前的工作")) == []
 
 
 def test_a_name_declared_in_the_glossary_is_never_a_typo():

@@ -11,7 +11,7 @@ from site_builder.content.frontmatter import CLOSING_FENCES, FENCE
 from site_builder.content.model import Article
 from site_builder.proofread import Finding
 from site_builder.proofread.glossary import Glossary
-from site_builder.proofread.prose import prose_lines
+from site_builder.proofread.prose import prose_of
 from site_builder.proofread.punctuation import find_punctuation_problems
 from site_builder.proofread.typos import Replacements, typo_matcher
 
@@ -36,8 +36,8 @@ class Proofreader:
 
     def check(self, markdown: str) -> list[Finding]:
         """Findings of every rule in `markdown` (a body or a single value), sorted by position."""
-        lines = prose_lines(markdown)
-        return sorted([*find_punctuation_problems(lines), *self.typos.find(lines), *self.names.find(lines)])
+        prose = prose_of(markdown)
+        return sorted([*find_punctuation_problems(prose), *self.typos.find(prose), *self.names.find(prose)])
 
 
 def make_proofreader(glossary: Glossary) -> Proofreader:

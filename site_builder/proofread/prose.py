@@ -10,6 +10,10 @@ Chinese, as punctuation or as a space.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from site_builder.proofread import Finding
 
 MASK = "\x00"
 """Never in a checked text: the front-matter reader removes control characters."""
@@ -48,6 +52,37 @@ def prose_lines(markdown: str) -> list[str]:
             fence = opening.group(1)
             lines[index] = MASK * len(line)
     return _MASKED.sub(_blank, "\n".join(lines)).split("\n")
+
+
+def prose_of(markdown: str) -> Prose:
+    """`markdown` ready for the rules: prose lines (see `prose_lines`) joined, with positions."""
+    return Prose(prose_lines(markdown))
+
+
+class Prose:
+    """Prose lines joined into one string, with the way back from an offset to a line and column."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self.text = "\n".join(lines)
+        self.starts = [0]
+        for line in lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def finding(self, offset: int, message: str) -> Finding:
+        index = bisect_right(self.starts, offset) - 1
+        return Finding(index + 1, offset - self.starts[index] + 1, message)
+
+    def line_at(self, offset: int) -> str:
+        return self.lines[bisect_right(self.starts, offset) - 1]
+
+    def neighbour(self, offset: int, step: int, skip: str) -> str | None:
+        """The first character from `offset` in direction `step` not in `skip`; None at a line's end."""
+        text = self.text
+        offset += step
+        while 0 <= offset < len(text) and text[offset] in skip:
+            offset += step
+        return text[offset] if 0 <= offset < len(text) and text[offset] != "\n" else None
 
 
 def _blank(match: re.Match[str]) -> str:

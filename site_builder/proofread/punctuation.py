@@ -9,9 +9,10 @@ paragraph, a doubled 。 or ，, spaces between two Chinese characters, and full
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator
 
 from site_builder.proofread import Finding
+from site_builder.proofread.prose import Prose
 
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN = re.compile(f"[{HAN}]")
@@ -28,6 +29,9 @@ _HEADING = re.compile(r"^ {0,3}#")
 _LIST_MARKER = re.compile(r"^\s*(?:[-+*>]|\d+[.)])\s+")
 _FULL_WIDTH_DIGITS = re.compile("[0-9０-９]*[０-９][0-9０-９]*")
 _TO_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_HALF_WIDTH = re.compile("[,;:?!]")
+_PARENTHESIS = re.compile(r"[()\n]")
+_PAIRED_OR_BLANK_LINE = re.compile(r"[“”《》（）]|^[ \t\u3000]*$", re.MULTILINE)
 
 
 def is_han(char: str | None) -> bool:
@@ -35,80 +39,70 @@ def is_han(char: str | None) -> bool:
     return char is not None and _HAN.fullmatch(char) is not None
 
 
-def find_punctuation_problems(lines: Sequence[str]) -> list[Finding]:
-    """Every punctuation and digit problem of a text given as prose lines (see `prose_lines`)."""
-    findings: list[Finding] = []
-    for number, line in enumerate(lines, start=1):
-        findings += _half_width(line, number)
-        findings += _half_width_parentheses(line, number)
-        findings += _doubled(line, number)
-        findings += _spaces_between_han(line, number)
-        findings += _full_width_digits(line, number)
-    findings += _unpaired(lines)
+def find_punctuation_problems(text: Prose) -> list[Finding]:
+    """Every punctuation and digit problem of a text (see `prose_of`).
+
+    Each rule scans the whole text with one regular expression (a site has thousands of
+    articles); only what it matches is looked at in Python.
+    """
+    findings = [
+        *_half_width(text),
+        *_half_width_parentheses(text),
+        *_doubled(text),
+        *_spaces_between_han(text),
+        *_full_width_digits(text),
+        *_unpaired(text),
+    ]
     return sorted(findings)
 
 
-def _neighbour(line: str, index: int, step: int, skip: str) -> str | None:
-    """The first character from `index` in direction `step` that is not in `skip`; None at the end."""
-    index += step
-    while 0 <= index < len(line) and line[index] in skip:
-        index += step
-    return line[index] if 0 <= index < len(line) else None
-
-
-def _half_width(line: str, number: int) -> list[Finding]:
-    findings = []
-    for index, char in enumerate(line):
-        if char not in HALF_TO_FULL:
-            continue
-        before = _neighbour(line, index, -1, EMPHASIS)
-        after = _neighbour(line, index, 1, EMPHASIS + " \t")
+def _half_width(text: Prose) -> Iterator[Finding]:
+    for match in _HALF_WIDTH.finditer(text.text):
+        offset, char = match.start(), match.group()
+        before = text.neighbour(offset, -1, EMPHASIS)
         if not (is_han(before) or (before is not None and before in CLOSING)):
             continue
+        after = text.neighbour(offset, 1, EMPHASIS + " \t")
         # A colon or comma before a number still belongs to the Chinese sentence (时间:10:30);
         # after a digit (3,5 or 10:30) it is part of the number and never reaches this point.
         is_chinese_after = (
             after is None or is_han(after) or after in OPENING or (after.isdigit() and char in ",;:" and is_han(before))
         )
         if is_chinese_after:
-            findings.append(Finding(number, index + 1, f"标点：中文里的半角“{char}”应改为全角“{HALF_TO_FULL[char]}”"))
-    return findings
+            yield text.finding(offset, f"标点：中文里的半角“{char}”应改为全角“{HALF_TO_FULL[char]}”")
 
 
-def _half_width_parentheses(line: str, number: int) -> list[Finding]:
-    """`(…)` around Chinese, or between two Chinese characters, should be `（…）`."""
-    findings = []
+def _half_width_parentheses(text: Prose) -> Iterator[Finding]:
+    """`(…)` around Chinese, or between two Chinese characters, should be `（…）` (pairs within a line)."""
+    if "(" not in text.text:
+        return
     openings: list[int] = []
-    for index, char in enumerate(line):
-        if char == "(":
-            openings.append(index)
-        elif char == ")" and openings:
+    for match in _PARENTHESIS.finditer(text.text):
+        offset, char = match.start(), match.group()
+        if char == "\n":
+            openings.clear()
+        elif char == "(":
+            openings.append(offset)
+        elif openings:
             start = openings.pop()
-            before = _neighbour(line, start, -1, EMPHASIS + " ")
-            after = _neighbour(line, index, 1, EMPHASIS + " ")
-            if _HAN.search(line, start + 1, index) or (is_han(before) and is_han(after)):
-                findings.append(Finding(number, start + 1, "标点：中文里的半角括号“( )”应改为全角“（ ）”"))
-    return findings
+            before = text.neighbour(start, -1, EMPHASIS + " ")
+            after = text.neighbour(offset, 1, EMPHASIS + " ")
+            if _HAN.search(text.text, start + 1, offset) or (is_han(before) and is_han(after)):
+                yield text.finding(start, "标点：中文里的半角括号“( )”应改为全角“（ ）”")
 
 
-def _doubled(line: str, number: int) -> list[Finding]:
-    return [
-        Finding(number, match.start() + 1, f"标点：“{match.group()}”重复了，只留一个“{match.group(1)}”")
-        for match in _DOUBLED.finditer(line)
-    ]
+def _doubled(text: Prose) -> Iterator[Finding]:
+    for match in _DOUBLED.finditer(text.text):
+        yield text.finding(match.start(), f"标点：“{match.group()}”重复了，只留一个“{match.group(1)}”")
 
 
-def _spaces_between_han(line: str, number: int) -> list[Finding]:
-    if _HEADING.match(line) or _is_list_of_names(line):
-        return []
-    return [
-        Finding(
-            number,
-            match.start() + 1,
-            f"标点：“{line[match.start() - 1]}”和“{line[match.end()]}”两个汉字之间多了空格，请删除",
-        )
-        for match in _SPACE_BETWEEN_HAN.finditer(line)
-    ]
+def _spaces_between_han(text: Prose) -> Iterator[Finding]:
+    for match in _SPACE_BETWEEN_HAN.finditer(text.text):
+        line = text.line_at(match.start())
+        if _HEADING.match(line) or _is_list_of_names(line):
+            continue
+        before, after = text.text[match.start() - 1], text.text[match.end()]
+        yield text.finding(match.start(), f"标点：“{before}”和“{after}”两个汉字之间多了空格，请删除")
 
 
 def _is_list_of_names(line: str) -> bool:
@@ -120,48 +114,35 @@ def _is_list_of_names(line: str) -> bool:
     return len(words) >= 3 and all(1 <= len(word) <= 4 and all(is_han(c) for c in word) for word in words)
 
 
-def _full_width_digits(line: str, number: int) -> list[Finding]:
-    return [
-        Finding(
-            number,
-            match.start() + 1,
-            f"数字：“{match.group()}”用了全角数字，应改为半角“{match.group().translate(_TO_HALF_WIDTH)}”",
-        )
-        for match in _FULL_WIDTH_DIGITS.finditer(line)
-    ]
+def _full_width_digits(text: Prose) -> Iterator[Finding]:
+    for match in _FULL_WIDTH_DIGITS.finditer(text.text):
+        half = match.group().translate(_TO_HALF_WIDTH)
+        yield text.finding(match.start(), f"数字：“{match.group()}”用了全角数字，应改为半角“{half}”")
 
 
-def _unpaired(lines: Sequence[str]) -> list[Finding]:
+def _unpaired(text: Prose) -> Iterator[Finding]:
     """“ ” 《 》 （ ） that have no partner within their paragraph (lines up to a blank one)."""
-    findings = []
-    open_marks: dict[str, list[tuple[int, int]]] = {opening: [] for opening in PAIRS}
+    open_marks: dict[str, list[int]] = {opening: [] for opening in PAIRS}
 
-    def close_paragraph() -> None:
-        for opening, positions in open_marks.items():
+    def close_paragraph() -> Iterator[Finding]:
+        for opening, offsets in open_marks.items():
             closing, opening_name, closing_name = PAIRS[opening]
-            for number, column in positions:
-                findings.append(
-                    Finding(number, column, f"标点：{opening_name} {opening} 没有对应的{closing_name} {closing}")
-                )
-            positions.clear()
+            for offset in offsets:
+                yield text.finding(offset, f"标点：{opening_name} {opening} 没有对应的{closing_name} {closing}")
+            offsets.clear()
 
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            close_paragraph()
-            continue
-        for index, char in enumerate(line):
-            if char in PAIRS:
-                open_marks[char].append((number, index + 1))
-            elif char in _CLOSERS:
-                opening = _CLOSERS[char]
-                if open_marks[opening]:
-                    open_marks[opening].pop()
-                else:
-                    _, opening_name, closing_name = PAIRS[opening]
-                    findings.append(
-                        Finding(
-                            number, index + 1, f"标点：{closing_name} {char} 前面没有对应的{opening_name} {opening}"
-                        )
-                    )
-    close_paragraph()
-    return findings
+    for match in _PAIRED_OR_BLANK_LINE.finditer(text.text):
+        char = match.group()
+        if char in PAIRS:
+            open_marks[char].append(match.start())
+        elif char in _CLOSERS:
+            opening = _CLOSERS[char]
+            if open_marks[opening]:
+                open_marks[opening].pop()
+            else:
+                _, opening_name, closing_name = PAIRS[opening]
+                message = f"标点：{closing_name} {char} 前面没有对应的{opening_name} {opening}"
+                yield text.finding(match.start(), message)
+        else:
+            yield from close_paragraph()
+    yield from close_paragraph()

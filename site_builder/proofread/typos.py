@@ -9,10 +9,11 @@ glossary declares is an exception to all entries that it contains.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from site_builder.proofread import Finding
+from site_builder.proofread.prose import Prose
 from site_builder.proofread.typo_list import TYPO_TABLE
 
 
@@ -48,29 +49,27 @@ class Replacements:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def find(self, lines: Sequence[str]) -> list[Finding]:
-        """A finding for each wrong form in `lines` that is not part of one of its exceptions."""
+    def find(self, prose: Prose) -> list[Finding]:
+        """A finding for each wrong form in `prose` that is not part of one of its exceptions."""
         if self._pattern is None:
             return []
         findings = []
-        for number, line in enumerate(lines, start=1):
-            for match in self._pattern.finditer(line):
-                entry = self.entries[match.group()]
-                if not any(
-                    _is_inside(line, match.start(), entry.wrong, text) for text in self._exceptions[entry.wrong]
-                ):
-                    message = f"{self.label}：“{entry.wrong}”应为“{entry.right}”"
-                    findings.append(Finding(number, match.start() + 1, message, self.hint))
+        text = prose.text
+        for match in self._pattern.finditer(text):
+            entry = self.entries[match.group()]
+            if not any(_is_inside(text, match.start(), entry.wrong, right) for right in self._exceptions[entry.wrong]):
+                message = f"{self.label}：“{entry.wrong}”应为“{entry.right}”"
+                findings.append(replace(prose.finding(match.start(), message), hint=self.hint))
         return findings
 
 
-def _is_inside(line: str, start: int, wrong: str, text: str) -> bool:
-    """Whether the occurrence of `wrong` at `start` in `line` is part of an occurrence of `text`."""
-    offset = text.find(wrong)
+def _is_inside(text: str, start: int, wrong: str, longer: str) -> bool:
+    """Whether the occurrence of `wrong` at `start` in `text` is part of an occurrence of `longer`."""
+    offset = longer.find(wrong)
     while offset >= 0:
-        if offset <= start and line.startswith(text, start - offset):
+        if offset <= start and text.startswith(longer, start - offset):
             return True
-        offset = text.find(wrong, offset + 1)
+        offset = longer.find(wrong, offset + 1)
     return False
 
 
