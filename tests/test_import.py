@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from PIL import Image
 
 from site_builder.importing.blocks import Kind, parse_blocks
 from site_builder.importing.bundle import yaml_string
-from site_builder.importing.docx import format_number
+from site_builder.importing.docx import Refusal, format_number, read_docx
 from site_builder.importing.frontmatter_guess import DocumentHints, guess_front_matter
 from tests.conftest import run_cli
 from tests.docx_fixtures import (
@@ -244,6 +245,27 @@ def test_a_grouped_photo_mammoth_skips_is_still_extracted_and_its_text_box_named
     assert "组合图形" in output and "位置无法确定" in output
     assert "文本框里的文字没有导入：“图为组合里的说明文字”" in output
     assert body.strip() == "3月1日，社区关工委开展了活动。"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("加密.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "密码"),
+        ("网页.doc", "<html><body>稿件</body></html>".encode(), "网页（HTML）"),
+        ("空.docx", b"", "空文件"),
+        ("表格.docx", None, "不是 Word 文档"),
+        ("坏.docx", b"PK\x03\x04 truncated", "已损坏"),
+    ],
+)
+def test_files_that_are_not_docx_are_refused_by_their_bytes(tmp_path, name, content, expected):
+    path = tmp_path / name
+    if content is None:  # a spreadsheet renamed .docx: a zip without word/document.xml
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+    else:
+        path.write_bytes(content)
+    result = read_docx(path)
+    assert isinstance(result, Refusal) and expected in result.message
 
 
 # --- guessing, on blocks made from HTML as mammoth writes it ----------------------------------------

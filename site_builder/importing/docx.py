@@ -173,10 +173,14 @@ def read_docx(path: Path) -> DocxContent | Refusal:
         document = _python_docx(path)
         with zipfile.ZipFile(path) as archive:
             parts = _Parts(archive)
+            if parts.document is None:
+                return Refusal("这个文件不是 Word 文档（可能是改了扩展名的表格、演示文稿或压缩包），请确认选对了文件")
             html, pictures = _convert(path, document, parts)
             notes = [*_unplaced_pictures(pictures, parts), *_dropped_text_boxes(html, parts)]
     except zipfile.BadZipFile:
-        return Refusal(f"文件已损坏，无法打开（不是完整的 .docx）。请重新下载或{CONVERT_TO_DOCX}")
+        return Refusal(
+            "文件已损坏，无法打开（不是完整的 .docx）。请重新下载；或用 Word 或 WPS 打开它，另存为新的 .docx 再导入"
+        )
     # mammoth and python-docx raise whatever their parsers meet in a broken or unusual file
     # (KeyError for a missing part, lxml errors, ValueError…): the user can do one thing about all
     # of them, so they share one message instead of a traceback.

@@ -87,6 +87,8 @@ def import_document(settings: SiteSettings, source: Path, section: str, *, simpl
         return ImportResult(
             source, error="无法解析这个文档的内容。请用 Word 另存为新的 .docx 再导入；仍不行请把文件发给维护人员"
         )
+    if not blocks and not reading.pictures:
+        return ImportResult(source, error="文档里没有文字，也没有图片，没有可导入的内容")
     notes = list(reading.notes)
     hint_title = reading.properties.title
     blocks, hint_title = _simplify_if_traditional(blocks, hint_title, simplify, notes)
@@ -216,6 +218,9 @@ def report_lines(results: list[ImportResult], root: Path) -> list[str]:
         for result in results:
             lines.append("  " + _summary_line(result, root))
     failed = len(results) - len(imported)
+    if not imported:
+        lines.append(f"没有导入任何文章：{failed} 个文件无法导入，原因见上。")
+        return lines
     total = f"已导入 {len(imported)} 篇，均为草稿（draft: true）"
     if failed:
         total += f"；{failed} 个文件无法导入，原因见上"
