@@ -23,6 +23,7 @@ FIELDS = (
     ("unit", "单位"),
     ("people", "人物"),
     ("location", "地点"),
+    ("author", "作者"),
 )
 """Front-matter values readers see, with the label messages give them."""
 
@@ -67,6 +68,7 @@ def _values(article: Article) -> Iterator[tuple[int, str, str]]:
         "unit": article.units,
         "people": article.people,
         "location": (article.location,),
+        "author": (article.author,),
     }
     for key, label in FIELDS:
         for text in values[key]:
