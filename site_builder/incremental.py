@@ -60,6 +60,10 @@ def files_under(folders: Iterable[Path]) -> list[Path]:
     return found
 
 
+_FIELDS: dict[type, tuple[tuple[str, bytes], ...]] = {}
+"""Per dataclass: its fields' names, each with its name as `_walk` encodes it (done once)."""
+
+
 class PageKeys:
     """Keys of the registry's pages. The model's records (articles, listing pages, terms) are
     shared by many pages and immutable during a build: each is digested once."""
@@ -105,17 +109,25 @@ class PageKeys:
         return known[1]
 
     def _walk_fields(self, digest: Any, value: Any) -> None:
-        digest.update(f"d:{type(value).__name__}(".encode())
-        for item in dataclasses.fields(value):
-            field_value = getattr(value, item.name)
+        kind = type(value)
+        fields = _FIELDS.get(kind)
+        if fields is None:
+            fields = _FIELDS[kind] = tuple(
+                (item.name, f"str:{item.name!r};".encode()) for item in dataclasses.fields(value)
+            )
+        digest.update(f"d:{kind.__name__}(".encode())
+        for name, encoded_name in fields:
+            field_value = getattr(value, name)
             if not callable(field_value):  # a TermKind's `values` function is code, not data
-                self._walk(digest, item.name)
+                digest.update(encoded_name)
                 self._walk(digest, field_value)
         digest.update(b")")
 
     def _walk(self, digest: Any, value: object) -> None:
         """Feed `value` into `digest` in a form that is the same for equal values, run after run."""
-        if value is None or isinstance(value, (bool, int, float, str)):
+        if type(value) is str:
+            digest.update(f"str:{value!r};".encode())
+        elif value is None or isinstance(value, (bool, int, float, str)):
             digest.update(f"{type(value).__name__}:{value!r};".encode())
         elif isinstance(value, (datetime, date)):
             digest.update(f"t:{value.isoformat()};".encode())
