@@ -11,6 +11,7 @@ properties (creation year, title) and the alignment of paragraph styles.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -30,6 +31,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from site_builder.images.sniff import raster_format
 from site_builder.text import strip_control_chars
+
+log = logging.getLogger("mkdocs.plugins.site_builder.importing")
 
 PICTURE_SRC = "sb-picture:"
 """`src` of the `<img>` mammoth writes for picture N: `sb-picture:N` (read back by `blocks`)."""
@@ -182,9 +185,11 @@ def read_docx(path: Path) -> DocxContent | Refusal:
             "文件已损坏，无法打开（不是完整的 .docx）。请重新下载；或用 Word 或 WPS 打开它，另存为新的 .docx 再导入"
         )
     # mammoth and python-docx raise whatever their parsers meet in a broken or unusual file
-    # (KeyError for a missing part, lxml errors, ValueError…): the user can do one thing about all
-    # of them, so they share one message instead of a traceback.
+    # (KeyError for a missing part, expat errors, ValueError…): the user can do one thing about all
+    # of them, so they share one message, and the other files of a folder are still imported.
+    # `-v` shows the traceback, in case the fault is ours.
     except Exception as error:
+        log.debug("%s: 读取失败", path, exc_info=True)
         return Refusal(
             f"无法读取这个 Word 文档（{type(error).__name__}）。{CONVERT_TO_DOCX}；仍不行请把文件发给维护人员"
         )
