@@ -101,6 +101,13 @@ def test_unpaired_quotes_book_titles_and_parentheses_are_found_per_paragraph():
     ]
 
 
+def test_a_quotation_of_several_paragraphs_opens_each_and_closes_the_last():
+    text = "他说：“第一段。\n\n“第二段。\n\n> “第三段。”\n\n没有下文的“引号。\n\n正文。"
+    assert [(f.line, f.message) for f in find_punctuation_problems(prose_of(text))] == [
+        (7, "标点：左引号 “ 没有对应的右引号 ”")
+    ]
+
+
 def test_findings_carry_line_and_column():
     [finding] = find_punctuation_problems(prose_of("第一行。\n第二行,继续"))
     assert (finding.line, finding.column) == (2, 4)

@@ -31,7 +31,10 @@ _FULL_WIDTH_DIGITS = re.compile("[0-9０-９]*[０-９][0-9０-９]*")
 _TO_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _HALF_WIDTH = re.compile("[,;:?!]")
 _PARENTHESIS = re.compile(r"[()\n]")
-_PAIRED_OR_BLANK_LINE = re.compile(r"[“”《》（）]|^[ \t\u3000]*$", re.MULTILINE)
+_PAIRED = re.compile("[“”《》（）]")
+_PARAGRAPH = re.compile(r"(?:^(?![ \t\u3000]*$).*(?:\n|$))+", re.MULTILINE)
+"""Lines up to a blank one."""
+_QUOTED_PARAGRAPH = re.compile(r"[\s>]*“")
 
 
 def is_han(char: str | None) -> bool:
@@ -121,28 +124,29 @@ def _full_width_digits(text: Prose) -> Iterator[Finding]:
 
 
 def _unpaired(text: Prose) -> Iterator[Finding]:
-    """“ ” 《 》 （ ） that have no partner within their paragraph (lines up to a blank one)."""
-    open_marks: dict[str, list[int]] = {opening: [] for opening in PAIRS}
+    """“ ” 《 》 （ ） that have no partner within their paragraph (lines up to a blank one).
 
-    def close_paragraph() -> Iterator[Finding]:
-        for opening, offsets in open_marks.items():
-            closing, opening_name, closing_name = PAIRS[opening]
-            for offset in offsets:
-                yield text.finding(offset, f"标点：{opening_name} {opening} 没有对应的{closing_name} {closing}")
-            offsets.clear()
-
-    for match in _PAIRED_OR_BLANK_LINE.finditer(text.text):
-        char = match.group()
-        if char in PAIRS:
-            open_marks[char].append(match.start())
-        elif char in _CLOSERS:
+    A quotation of several paragraphs opens each with “ and closes only the last (GB/T 15834):
+    a paragraph that leaves one “ open is not reported when the next paragraph starts with “.
+    """
+    paragraphs = [(match.start(), match.group()) for match in _PARAGRAPH.finditer(text.text)]
+    for index, (start, paragraph) in enumerate(paragraphs):
+        open_marks: dict[str, list[int]] = {opening: [] for opening in PAIRS}
+        for match in _PAIRED.finditer(paragraph):
+            char, offset = match.group(), start + match.start()
+            if char in PAIRS:
+                open_marks[char].append(offset)
+                continue
             opening = _CLOSERS[char]
             if open_marks[opening]:
                 open_marks[opening].pop()
             else:
                 _, opening_name, closing_name = PAIRS[opening]
-                message = f"标点：{closing_name} {char} 前面没有对应的{opening_name} {opening}"
-                yield text.finding(match.start(), message)
-        else:
-            yield from close_paragraph()
-    yield from close_paragraph()
+                yield text.finding(offset, f"标点：{closing_name} {char} 前面没有对应的{opening_name} {opening}")
+        next_quoted = index + 1 < len(paragraphs) and _QUOTED_PARAGRAPH.match(paragraphs[index + 1][1])
+        if next_quoted and len(open_marks["“"]) == 1:
+            open_marks["“"].clear()
+        for opening, offsets in open_marks.items():
+            closing, opening_name, closing_name = PAIRS[opening]
+            for offset in offsets:
+                yield text.finding(offset, f"标点：{opening_name} {opening} 没有对应的{closing_name} {closing}")
