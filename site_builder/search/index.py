@@ -211,12 +211,12 @@ def _spill_folder(cache_dir: Path | None) -> Iterator[Path]:
     """Where batches are spilled: kept in the cache folder between builds (an edit re-analyses
     only its own batch), or a temporary folder when the site has no cache."""
     if cache_dir is None:
-        with tempfile.TemporaryDirectory(prefix="search-spill-") as folder:
-            yield Path(folder)
+        with tempfile.TemporaryDirectory(prefix="search-spill-") as temporary:
+            yield Path(temporary)
         return
-    folder = cache_dir / "search-batches"
-    folder.mkdir(parents=True, exist_ok=True)
-    yield folder
+    kept = cache_dir / "search-batches"
+    kept.mkdir(parents=True, exist_ok=True)
+    yield kept
 
 
 def _batch_key(batch: list[tuple[int, str, str]]) -> str:
