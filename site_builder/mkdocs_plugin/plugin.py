@@ -5,10 +5,13 @@ Event order and why each step sits where it does: ARCHITECTURE.md §1.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -217,6 +220,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         # Titles are text (issue #2): our templates are autoescaped, so every front-matter value
         # prints as text; Material's templates keep MkDocs' default and get pre-escaped titles.
         env.autoescape = _autoescape_site_builder_templates
+        if self.config.enabled:
+            env.bytecode_cache = _template_cache(self.stage.cache_dir.parent)
         if self.images is not None:
             self._finish_images()
         return env
@@ -330,3 +335,22 @@ def _walk(items):
         yield item
         if isinstance(item, Section):
             yield from _walk(item.children)
+
+
+def _template_cache(cache_dir: Path) -> FileSystemBytecodeCache:
+    """Compiled templates kept between builds: compiling Material's templates took 0.3 s of every
+    build. Jinja checks each template's source against its entry; the folder is named by the
+    versions that shape the compiled code, so an upgrade never reads another version's entries."""
+    versions = "|".join(
+        f"{name}={_version_of(name)}" for name in ("jinja2", "mkdocs", "mkdocs-material", "site_builder")
+    )
+    folder = cache_dir / "templates" / hashlib.sha256(versions.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def _version_of(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
