@@ -15,8 +15,6 @@ import hashlib
 import re
 from dataclasses import replace
 
-from pypinyin import Style, lazy_pinyin
-
 from site_builder.content.model import Article
 from site_builder.diagnostics import Diagnostics
 
@@ -29,6 +27,22 @@ def _keep_as_is(chars: str) -> str:
     return chars
 
 
+_known_slugs: dict[str, str] = {}
+"""Slugs made in this process or by earlier builds (see `remember_slugs`): pypinyin's phrase
+dictionary takes 0.17 s to import, which a build whose names are all known never pays."""
+_used_slugs: set[str] = set()
+
+
+def remember_slugs(slugs: dict[str, str]) -> None:
+    """Take the slugs of an earlier build (made by the same pypinyin version: the caller checks)."""
+    _known_slugs.update(slugs)
+
+
+def slugs_in_use() -> dict[str, str]:
+    """The slugs asked for in this process, to be remembered for the next build."""
+    return {text: _known_slugs[text] for text in _used_slugs if text in _known_slugs}
+
+
 def slugify(text: str) -> str:
     """ASCII URL name for `text`: Chinese becomes pinyin syllables joined by hyphens.
 
@@ -36,6 +50,16 @@ def slugify(text: str) -> str:
     "x") and at most 60 characters: a longer slug is cut at a hyphen and ends with a short hash of
     the whole slug, so two long names that differ only at the end still get different URLs.
     """
+    _used_slugs.add(text)
+    known = _known_slugs.get(text)
+    if known is None:
+        known = _known_slugs[text] = _make_slug(text)
+    return known
+
+
+def _make_slug(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=_keep_as_is)
     slug = _NON_ALNUM.sub("-", "-".join(syllables).lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)

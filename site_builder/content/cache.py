@@ -14,6 +14,7 @@ import hashlib
 import logging
 import pickle
 from dataclasses import dataclass, replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import MappingProxyType
 
@@ -21,6 +22,7 @@ from site_builder import __version__
 from site_builder.atomic import write_file_atomically
 from site_builder.content.model import Article, SourceFile
 from site_builder.diagnostics import Diagnostic
+from site_builder.urls import remember_slugs, slugs_in_use
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -41,20 +43,25 @@ class ArticleCache:
 
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path = path
-        self.salt = f"{FORMAT}|{__version__}|{salt}"
+        self.salt = f"{FORMAT}|{__version__}|{_version_of('pypinyin')}|{salt}"
         self._entries: dict[str, CachedArticle] = {}
         self._used: set[str] = set()
         self._dirty = False
+        self._saved_slugs: dict[str, str] = {}
         if path is not None:
             self._entries = self._read(path)
 
     def _read(self, path: Path) -> dict[str, CachedArticle]:
         try:
             with path.open("rb") as stream:
-                salt, entries = pickle.load(stream)
+                salt, entries, slugs = pickle.load(stream)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
             return {}
-        return entries if salt == self.salt and isinstance(entries, dict) else {}
+        if salt != self.salt or not isinstance(entries, dict) or not isinstance(slugs, dict):
+            return {}
+        remember_slugs(slugs)  # the same salt: the same pypinyin made them
+        self._saved_slugs = slugs
+        return entries
 
     @staticmethod
     def digest(data: bytes) -> str:
@@ -91,6 +98,17 @@ class ArticleCache:
         if set(self._entries) != self._used:
             self._entries = {key: value for key, value in self._entries.items() if key in self._used}
             self._dirty = True
-        if self._dirty:
-            write_file_atomically(self.path, pickle.dumps((self.salt, self._entries), protocol=pickle.HIGHEST_PROTOCOL))
+        slugs = slugs_in_use()
+        if self._dirty or slugs != self._saved_slugs:
+            state = (self.salt, self._entries, slugs)
+            write_file_atomically(self.path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
             self._dirty = False
+            self._saved_slugs = slugs
+
+
+def _version_of(package: str) -> str:
+    """The installed version: the slugs kept with the articles are pypinyin's."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
