@@ -191,3 +191,26 @@ def _can_bind(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def test_serve_shows_each_saved_edit_and_a_changed_title_in_the_listing(demo_project):
+    # Rebuilds in the preview are incremental and, from the third on, reuse the folder of the build
+    # before last: every save must still show up, on the article and on the listings that name it.
+    port = free_port()
+    source = demo_project / "content/reports/2025/2025-07-15-暑期公益课堂开课/index.md"
+    page = f"http://127.0.0.1:{port}/reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/"
+    server = start(["serve", "-a", f"127.0.0.1:{port}"], demo_project)
+    try:
+        assert wait_until(lambda: _responds(port), 90), server.stdout and server.stdout.read()
+        for number in range(3):
+            text = source.read_text(encoding="utf-8")
+            source.write_text(text.replace("\n---\n", f"\n---\n\n第{number}次保存的一句话。\n", 1), encoding="utf-8")
+            assert wait_until(lambda n=number: f"第{n}次保存的一句话" in fetch(page)[1], 60), number
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("title: ", "title: 改过标题的", 1), encoding="utf-8")
+        assert wait_until(lambda: "改过标题的" in fetch(f"http://127.0.0.1:{port}/reports/")[1], 60)
+        assert "第2次保存的一句话" in fetch(page)[1] and "第0次保存的一句话" in fetch(page)[1]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output

@@ -3,7 +3,7 @@
 `mkdocs serve` builds straight into the folder it serves and, when a rebuild raises (a broken
 mkdocs.yml, a crashing input), never marks the new version visible: every request then waits
 for a build that will not come, and the preview hangs until the error is fixed. Here each build
-goes into a fresh folder and the served folder is a symlink switched only after a build
+goes into its own folder (the one before last, reused) and the served folder is a symlink switched only after a build
 succeeded, so the last good site keeps being served; the problems of the last build are shown
 in the terminal and in a banner on every page until they are fixed.
 """
@@ -27,6 +27,7 @@ from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from site_builder.deploy.manifest import scan_site
+from site_builder.mkdocs_plugin.incremental import REUSED_FOLDER, remove_emptied
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import Project
 
@@ -34,6 +35,8 @@ log = logging.getLogger("mkdocs.plugins.site_builder")
 
 PLUGIN_NAME = "site_builder"
 LIVE_LINK = "live"
+SPARE = "spare"
+"""The build shown before the current one, reused as the next build's folder."""
 MKDOCS_CONFIG_PREFIX = "MkDocs encountered an error parsing the configuration file:"
 
 
@@ -135,6 +138,9 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
     last good site rather than hang, and the user sees the message in the terminal and the page.
     """
     staging = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
+    spare = builds / SPARE
+    if spare.is_dir() and not spare.is_symlink():
+        os.replace(spare, staging / REUSED_FOLDER)
     try:
         if config is None:
             config = load_config(config_file=config_file, site_dir=str(staging))
@@ -145,7 +151,10 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
             plugin.previous_site = builds / LIVE_LINK  # carry unchanged pages from the page on screen
         # No `serve_url`: with it MkDocs would also render pages left out of the build on purpose.
         mkdocs_build(config)
+        if (staging / REUSED_FOLDER).is_dir():  # the plugin did not plan this build: nothing reused
+            shutil.rmtree(staging / REUSED_FOLDER)
         if isinstance(plugin, SiteBuilderPlugin):
+            remove_emptied(staging, plugin.rebuilds.emptied)
             plugin.rebuilds.finish(scan_site(staging, known=plugin.rebuilds.known_files(staging)), staging, staging)
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -165,7 +174,8 @@ def _content_problems(config: MkDocsConfig | None) -> list[str]:
 
 
 def _switch(live: Path, build: Path) -> None:
-    """Point `live` at `build` with one rename, then delete the build it pointed at before."""
+    """Point `live` at `build` with one rename; the build it pointed at before becomes the spare,
+    reused as the next build's folder (as `build` does with the site before last)."""
     previous = Path(os.readlink(live)) if live.is_symlink() else None
     link = live.with_name(f".{live.name}.switch")
     if link.is_symlink():
@@ -173,7 +183,9 @@ def _switch(live: Path, build: Path) -> None:
     os.symlink(build.name, link)
     os.replace(link, live)
     if previous is not None:
-        shutil.rmtree(live.parent / previous.name, ignore_errors=True)
+        spare = live.parent / SPARE
+        shutil.rmtree(spare, ignore_errors=True)
+        os.replace(live.parent / previous.name, spare)
 
 
 def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
