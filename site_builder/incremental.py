@@ -115,13 +115,21 @@ class PageKeys:
             fields = _FIELDS[kind] = tuple(
                 (item.name, f"str:{item.name!r};".encode()) for item in dataclasses.fields(value)
             )
-        digest.update(f"d:{kind.__name__}(".encode())
+        # Scalars are gathered into one update (the same bytes as walking each): most fields of
+        # the 15,000 pages of a site of 10,000 articles are strings, flags and numbers.
+        scalars = [f"d:{kind.__name__}("]
         for name, encoded_name in fields:
             field_value = getattr(value, name)
-            if not callable(field_value):  # a TermKind's `values` function is code, not data
+            field_type = type(field_value)
+            if field_type is str or field_type is bool or field_type is int or field_value is None:
+                scalars.append(f"str:{name!r};{field_type.__name__}:{field_value!r};")
+            elif not callable(field_value):  # a TermKind's `values` function is code, not data
+                digest.update("".join(scalars).encode())
+                scalars = []
                 digest.update(encoded_name)
                 self._walk(digest, field_value)
-        digest.update(b")")
+        scalars.append(")")
+        digest.update("".join(scalars).encode())
 
     def _walk(self, digest: Any, value: object) -> None:
         """Feed `value` into `digest` in a form that is the same for equal values, run after run."""
@@ -141,6 +149,15 @@ class PageKeys:
             digest.update(b"}")
         elif isinstance(value, (list, tuple, frozenset, set)):
             items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+            if _all_of_type(items, str):
+                # The same bytes as walking each item, in one call: lists of names and of articles
+                # are most of what keys walk (the home page's term overviews hold every article).
+                digest.update(b"[" + "".join([f"str:{item!r};" for item in items]).encode() + b"]")
+                return
+            if _all_of_type(items, Article):
+                record = self._record
+                digest.update(b"[" + b"".join([b"R" + record(item) for item in items]) + b"]")
+                return
             digest.update(b"[")
             for item in items:
                 self._walk(digest, item)
@@ -149,6 +166,16 @@ class PageKeys:
             digest.update(b"R" + self._record(value))
         else:
             raise TypeError(f"cannot key a {type(value).__name__}: add it to PageKeys._walk")
+
+
+def _all_of_type(items: Iterable[object], kind: type) -> bool:
+    """True for a non-empty sequence whose items are all exactly of `kind`."""
+    first = True
+    for item in items:
+        if type(item) is not kind:
+            return False
+        first = False
+    return not first
 
 
 def _url_of(spec: PageSpec | None) -> str | None:
