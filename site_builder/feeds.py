@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 
 from site_builder.content.model import Article
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 GENERATOR = "site_builder"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,33 @@ def _clean(text: str) -> str:
     return strip_control_chars(text).strip()
 
 
+class _AtomLinkAttributes(BaseEntryExtension):  # type: ignore[misc]
+    """Puts back the `rel`, `type` and `length` of each `<link>` of an Atom entry.
+
+    feedgen 1.0.0 drops them (python-feedgen issue #135: `FeedEntry.atom_entry` reads them from the
+    `<link>` element it has just created instead of from the link's data), so a photo enclosure
+    came out as a second `rel`-less link, that is a second alternate: "duplicate alternate links"
+    in the W3C validator, and readers opened the JPEG as the article. The only workaround in the
+    code base; harmless once feedgen writes them itself.
+    """
+
+    def __init__(self) -> None:
+        self.links: list[dict[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        elements = [child for child in entry if child.tag in ("link", f"{{{ATOM_NS}}}link")]
+        for element, data in zip(elements, self.links, strict=True):
+            for name in ("rel", "type", "length"):
+                if data.get(name):
+                    element.set(name, str(data[name]))
+        return entry
+
+
 def _generator(spec: FeedSpec, entries: list[FeedEntry], atom: bool) -> FeedGenerator:
     feed = FeedGenerator()
     feed.load_extension("dc")
+    if atom:
+        feed.register_extension("sb_links", BaseExtension, _AtomLinkAttributes, atom=True, rss=False)
     feed.id(spec.site_url)
     feed.title(_clean(spec.title))
     feed.description(_clean(spec.description) or _clean(spec.title))
@@ -102,7 +128,8 @@ def _generator(spec: FeedSpec, entries: list[FeedEntry], atom: bool) -> FeedGene
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
         entry.title(_clean(item.title))
-        entry.link(href=item.url, rel="alternate")
+        # The article first: readers take the first alternate link as the entry's address.
+        entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(item.published)
         entry.updated(item.updated)
         if item.author:
@@ -120,6 +147,8 @@ def _generator(spec: FeedSpec, entries: list[FeedEntry], atom: bool) -> FeedGene
             entry.content(content, type="html")
         if item.enclosure is not None:
             entry.enclosure(item.enclosure.url, str(item.enclosure.length), item.enclosure.mime_type)
+        if atom:
+            entry.sb_links.links = entry.link()
     return feed
 
 

@@ -180,3 +180,25 @@ def test_without_site_url_feeds_need_it(make_project, capsys):
     code, output = run_cli(["build"], capsys)
     assert code == 0 and "没有设置 site_url" in output
     assert not (project / "site/feed.xml").exists()
+
+
+def test_atom_entries_have_one_alternate_link_first_and_the_photo_as_enclosure(demo_site):
+    """Issue #13: feedgen 1.0 dropped rel, type and length from entry links, so each photo
+    enclosure was a second alternate link ("duplicate alternate links" in the W3C validator)."""
+    enclosures = 0
+    for path in demo_site.glob("**/atom.xml"):
+        for entry in ET.fromstring(path.read_bytes()).findall(ATOM + "entry"):
+            links = entry.findall(ATOM + "link")
+            alternates = [link for link in links if link.get("rel", "alternate") == "alternate"]
+            assert len(alternates) == 1 and links[0] is alternates[0], (path, entry.findtext(ATOM + "title"))
+            assert alternates[0].get("type") == "text/html"
+            assert alternates[0].get("href") == entry.findtext(ATOM + "id")
+            for enclosure in (link for link in links if link.get("rel") == "enclosure"):
+                enclosures += 1
+                assert enclosure.get("type") == "image/jpeg" and enclosure.get("length").isdigit()
+                published = demo_site / enclosure.get("href").removeprefix(SITE_URL)
+                assert int(enclosure.get("length")) == published.stat().st_size
+    assert enclosures
+    report = feedparser.parse((demo_site / "reports/atom.xml").read_bytes())
+    for entry in report.entries:
+        assert entry.link == entry.id  # readers take the article, never the JPEG, as the entry's link
