@@ -258,9 +258,24 @@ class RenderCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._stored: set[str] | None = None
+        """Keys with a file, listed once per build (`has` for 10,000 articles: 256 folder
+        listings instead of 10,000 file reads)."""
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
+
+    def _keys(self) -> set[str]:
+        if self._stored is None:
+            self._stored = set()
+            if self.folder.is_dir():
+                for shard in os.scandir(self.folder):
+                    if shard.is_dir(follow_symlinks=False):
+                        self._stored.update(name[:-5] for name in os.listdir(shard.path) if name.endswith(".html"))
+        return self._stored
+
+    def has(self, key: str) -> bool:
+        return key in self._keys()
 
     def get(self, key: str) -> str | None:
         try:
@@ -269,6 +284,13 @@ class RenderCache:
             return None
 
     def put(self, key: str, html: str) -> None:
-        path = self._path(key)
-        if not path.exists():
-            write_file_atomically(path, html)
+        if not self.has(key):
+            write_file_atomically(self._path(key), html)
+            self._keys().add(key)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Remove the entries of keys no page has any more (earlier versions of edited
+        articles), so the cache stays the size of the site; the next build lists it afresh."""
+        for key in self._keys() - keys:
+            self._path(key).unlink(missing_ok=True)
+        self._stored = None

@@ -124,7 +124,7 @@ class IncrementalStage:
             spec.nav == "hidden"
             and state.pages.get(spec.dest_uri) == self.keys[spec.dest_uri]
             and _as_built(folder, spec.dest_uri, state)
-            and (spec.article is None or self.render_cache.get(self.keys[spec.dest_uri]) is not None)
+            and (spec.article is None or self.render_cache.has(self.keys[spec.dest_uri]))
         )
 
     def _trusted_previous(self, config: MkDocsConfig) -> tuple[BuildState, Path] | None:
@@ -173,7 +173,9 @@ class IncrementalStage:
         return known
 
     def finish(self, files: dict[str, SiteFile], built: Path, site_dir: Path) -> None:
-        """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build."""
+        """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build,
+        and drop the rendered articles no page of this build has."""
+        self.render_cache.keep_only(set(self.keys.values()))
         mtimes = {name: (built / name).stat().st_mtime_ns for name in files}
         self.state = BuildState(
             self.fingerprint,

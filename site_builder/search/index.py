@@ -604,17 +604,25 @@ class _Writer:
             self.written += 1
 
     def remove_others(self, folders: Iterable[str]) -> int:
-        """Delete the files under `folders` that this index did not write; returns how many."""
+        """Delete the files under `folders` that this index did not write, and folders left
+        empty; returns how many files."""
         removed = 0
         for folder in folders:
-            root = self.out_dir / folder
-            if not root.is_dir():
-                continue
-            for path in sorted(root.rglob("*"), reverse=True):
-                name = path.relative_to(self.out_dir).as_posix()
-                if path.is_file() and name not in self.kept:
-                    path.unlink()
+            removed += self._remove_unkept(self.out_dir / folder, f"{folder}/")
+        return removed
+
+    def _remove_unkept(self, root: Path, prefix: str) -> int:
+        if not root.is_dir() or root.is_symlink():
+            return 0
+        removed = 0
+        with os.scandir(root) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    removed += self._remove_unkept(Path(entry.path), name + "/")
+                elif name not in self.kept:
+                    os.unlink(entry.path)
                     removed += 1
-                elif path.is_dir() and not any(path.iterdir()):
-                    os.rmdir(path)
+        if not any(os.scandir(root)):
+            os.rmdir(root)
         return removed
