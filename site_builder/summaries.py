@@ -16,6 +16,7 @@ import re
 import markdown
 import nh3
 
+from site_builder.cjk_breaks import CjkLineBreakExtension
 from site_builder.content.model import Article
 from site_builder.text import MORE_MARKER, plain_text, strip_control_chars
 
@@ -31,7 +32,7 @@ class Summaries:
 
     def __init__(self) -> None:
         self._html: dict[str, str] = {}
-        self._markdown = markdown.Markdown(output_format="html")
+        self._markdown = markdown.Markdown(output_format="html", extensions=[CjkLineBreakExtension()])
 
     def html(self, article: Article) -> str:
         """The teaser as inline-safe HTML (paragraphs and emphasis only)."""

@@ -20,6 +20,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.cjk_breaks import CjkLineBreakExtension
 from site_builder.content.cache import ArticleCache
 from site_builder.diagnostics import Diagnostics
 from site_builder.feeds import FeedWriter, plan_feeds
@@ -66,6 +67,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.search = SearchIndexStage()
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
+        self.line_breaks = CjkLineBreakExtension()
         self.images: ImageStage | None = None
         self.incremental: IncrementalStage | None = None
         """Kept across `serve` rebuilds: the last build's state and keys live here."""
@@ -130,6 +132,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         extensions: list[object] = config.markdown_extensions  # type: ignore[assignment]
         if self.pictures not in extensions:
             extensions.append(self.pictures)
+        if self.line_breaks not in extensions:
+            extensions.append(self.line_breaks)
         if self.config.sanitize_html and self.sanitizer not in extensions:
             extensions.append(self.sanitizer)
         self.pool.resize(int(os.environ.get(WORKERS_VARIABLE) or 0) or None)
