@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from site_builder.content.model import Article
 
 
 class SettingsError(Exception):
@@ -87,6 +91,17 @@ class SiteSettings:
     proofread: str = "warn"
     """How `check` reports proofreading findings (punctuation, 错别字, glossary names): `warn`,
     `error` (they fail the check) or `off`."""
+    chronicle_sections: tuple[str, ...] = ("news", "reports")
+    """Sections whose articles are in the year's 大事记 unless an article says `chronicle: false`
+    (an article of another section is in it with `chronicle: true`)."""
+    stats_page: bool = False
+    """Publish a 年度工作统计 page per year (opt-in: some sites keep their figures internal)."""
 
     def section(self, name: str) -> SectionSettings | None:
         return next((s for s in self.sections if s.name == name), None)
+
+    def is_chronicle(self, article: Article) -> bool:
+        """Whether `article` belongs in its year's 大事记: its own `chronicle`, else its section's default."""
+        if article.chronicle is not None:
+            return article.chronicle
+        return article.section in self.chronicle_sections

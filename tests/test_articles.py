@@ -134,3 +134,19 @@ def test_an_absurd_year_is_an_error_at_its_line_not_an_overflow(value):
     assert article is None
     [(line, message)] = messages(diagnostics)
     assert line == 3 and message.startswith(f"日期“{value[:4].strip(chr(39))}") and message.endswith("的年份不合理")
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("false", False), ("", None)])
+def test_chronicle_is_a_flag_or_left_to_the_section(value, expected):
+    # Issue #12: `chronicle` puts an article in (or keeps it out of) its year's 大事记.
+    article, diagnostics = load(f"title: 甲\ndate: 2024-05-01\nchronicle: {value}")
+    assert not diagnostics.errors and not diagnostics.warnings
+    assert article.chronicle is expected and "chronicle" not in article.extra
+
+
+def test_a_chronicle_that_is_not_true_or_false_is_an_error_at_its_line():
+    article, diagnostics = load("title: 甲\ndate: 2024-05-01\nunit: 石桥镇关工委\nchronicle: 是")
+    assert article is None
+    assert messages(diagnostics) == [(5, "chronicle（是否列入大事记）应是 true 或 false，现在是“是”")]
+    _, diagnostics = load("title: 甲\ndate: 2024-05-01\n大事记: true")
+    assert any("您是否想写 chronicle" in message for _, message in messages(diagnostics, errors=False))

@@ -35,6 +35,7 @@ KNOWN_KEYS = (
     "featured",
     "draft",
     "slug",
+    "chronicle",
 )
 # Authors sometimes write the Chinese field name; tell them the English key instead.
 CHINESE_KEYS = {
@@ -59,6 +60,7 @@ CHINESE_KEYS = {
     "人数": "participants",
     "图片新闻": "featured",
     "草稿": "draft",
+    "大事记": "chronicle",
 }
 # Keys that can only mean "do not publish": guessing wrong would publish a draft (CONTRACT), so
 # each is an error, never a "did you mean" warning. Compared case-insensitively, and any key
@@ -162,6 +164,7 @@ def build_article(
         participants=fields.count("participants"),
         featured=fields.flag("featured"),
         draft=fields.flag("draft"),
+        chronicle=fields.optional_flag("chronicle"),
         slug=slug,
         name_slug=slugify(source.name_part),
         lines=MappingProxyType(dict(front.lines)),
@@ -261,6 +264,20 @@ class _FieldReader:
         if not isinstance(value, bool):
             self._error(key, f"{key}（{_label(key)}）应是 true 或 false，现在是“{value}”")
             return False
+        return value
+
+    def optional_flag(self, key: str) -> bool | None:
+        """True or False as written; None when the key is absent or empty (the default applies)."""
+        if key in self.front.unreadable or self.front.values.get(key) is None:
+            return None
+        value = self.front.values[key]
+        if not isinstance(value, bool):
+            self._error(
+                key,
+                f"{key}（{_label(key)}）应是 true 或 false，现在是“{value}”",
+                f"写 {key}: true 或 {key}: false；不写时按栏目的默认",
+            )
+            return None
         return value
 
     def photos(self, key: str) -> tuple[PhotoRef, ...]:
@@ -370,4 +387,5 @@ def _label(key: str) -> str:
         "featured": "图片新闻",
         "draft": "草稿",
         "slug": "网址名",
+        "chronicle": "是否列入大事记",
     }.get(key, key)

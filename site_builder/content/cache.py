@@ -26,7 +26,7 @@ from site_builder.urls import remember_slugs, slugs_in_use
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
-FORMAT = 2
+FORMAT = 3
 """Bump when `Article` or the parsing rules change in a way the version number does not capture."""
 
 

@@ -72,6 +72,8 @@ class Article:
     participants: int | None = None
     featured: bool = False
     draft: bool = False
+    chronicle: bool | None = None
+    """In the year's 大事记 (True/False), or None: as its section's default (`SiteSettings.is_chronicle`)."""
     slug: str = ""
     """ASCII URL name: the `slug` key; once URLs are assigned, else month, day and `name_slug`."""
     name_slug: str = ""

@@ -106,6 +106,12 @@ class SiteBuilderConfig(Config):
     """Full-text search of the articles: our sharded index under `search/` and the header search box.
     It replaces Material's `search` plugin, which is switched off (with a warning) while this is on."""
     sanitize_html = c.Type(bool, default=True)
+    chronicle_sections = c.ListOfItems(c.Type(str), default=["news", "reports"])
+    """Sections whose articles go into the year's 大事记 by default; an article overrides it with
+    `chronicle: true/false`."""
+    stats_page = c.Type(bool, default=False)
+    """Publish a 年度工作统计 page per year (`archive/YYYY/tongji/`); off unless the site wants its
+    figures public."""
     proofread = ProofreadLevel()
     """Proofreading in `check` (punctuation, 错别字, content/glossary.yml): warnings, errors, or off."""
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
@@ -173,6 +179,13 @@ def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[st
             days = options.sections[name].stale_after_days
             if days is not None and days < 1:
                 problems.append(("sections", f"栏目“{name}”的 stale_after_days 应是至少为 1 的天数，现在是 {days}"))
+    if ok("sections") and ok("chronicle_sections"):
+        unknown = [name for name in options.chronicle_sections if name not in options.sections]
+        if unknown:
+            declared = "、".join(options.sections)
+            problems.append(
+                ("chronicle_sections", f"栏目“{'、'.join(unknown)}”没有在 sections 中声明；已声明的栏目：{declared}")
+            )
     problems += [(key, "至少为 1") for key in ("feeds_limit", "pagination_per_page") if ok(key) and options[key] < 1]
     problems += [(key, "不能是负数") for key in ("home_latest", "home_featured") if ok(key) and options[key] < 0]
     if ok("images_widths") and (not options.images_widths or min(options.images_widths) < 16):
@@ -240,4 +253,6 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         site_description=config.site_description or "",
         use_directory_urls=config.use_directory_urls,
         proofread=plugin_config.proofread,
+        chronicle_sections=tuple(plugin_config.chronicle_sections),
+        stats_page=plugin_config.stats_page,
     )
