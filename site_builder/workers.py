@@ -62,3 +62,35 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
+
+
+def process_is_running(pid: int) -> bool:
+    """True while process `pid` exists (a build that left its folder may still be running).
+
+    POSIX: signal 0 checks without signalling. Not on Windows, where `os.kill(pid, 0)` sends
+    CTRL_C_EVENT to the process group `pid`: there the process is opened and its exit code read.
+    """
+    if os.name == "nt":
+        return _windows_process_is_running(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _windows_process_is_running(pid: int) -> bool:
+    import ctypes
+
+    query_limited_information, still_active, access_denied = 0x1000, 259, 5
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        return bool(kernel32.GetLastError() == access_denied)
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) and code.value == still_active)
+    finally:
+        kernel32.CloseHandle(handle)

@@ -214,3 +214,11 @@ def test_serve_shows_each_saved_edit_and_a_changed_title_in_the_listing(demo_pro
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
+
+
+def test_process_is_running_tells_a_live_process_from_an_ended_one():
+    from site_builder.workers import process_is_running
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    assert process_is_running(os.getpid()) and not process_is_running(ended.pid)

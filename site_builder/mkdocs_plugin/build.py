@@ -27,6 +27,7 @@ from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import BuildFailed, Project
 from site_builder.publication_rules import publication_time
 from site_builder.settings import SettingsError, SiteSettings
+from site_builder.workers import process_is_running
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -126,18 +127,8 @@ def remove_leftovers(site_dir: Path) -> None:
     for pattern in (f".{site_dir.name}.building-*", f".{site_dir.name}.old-*"):
         for folder in site_dir.parent.glob(pattern):
             pid = folder.name.rsplit(".", 1)[-1].split("-")[1]
-            if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and not _is_running(int(pid)):
+            if folder.is_dir() and not folder.is_symlink() and pid.isdigit() and not process_is_running(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _spare(site_dir: Path) -> Path:
