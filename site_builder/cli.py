@@ -109,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("path", help="一个 .docx 文件，或一个文件夹（导入其中所有的 .docx，不含子文件夹）")
     importer.add_argument("--section", required=True, help="导入到哪个栏目（文件夹名），例如 reports")
     importer.add_argument("--simplify", action="store_true", help="把繁体字转换为简体")
+    studio = command("studio", "写作台：在浏览器里写文章、导入 Word、检查、预览、审核和发布")
+    studio.add_argument("--port", type=int, default=8765, help="写作台的端口（默认 8765）")
+    studio.add_argument("--lan", action="store_true", help="局域网模式：允许同一 Wi-Fi 下的手机扫码上传照片（默认关闭）")
+    studio.add_argument("--lan-address", default="", help="局域网模式下本机的地址（有多个网络时指定）")
+    studio.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
     return parser
 
 
@@ -128,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "new": _new,
             "deploy": _deploy,
             "import": _import,
+            "studio": _studio,
         }
         return handlers[args.command](args)
     except BuildFailed as failure:
@@ -295,3 +301,15 @@ def _import(args) -> int:
     for line in report_lines(results, settings.project_dir):
         print(line, file=sys.stderr)
     return EXIT_CONTENT if any(not result.is_imported for result in results) else EXIT_OK
+
+
+def _studio(args) -> int:
+    from site_builder.studio.server import StudioUnavailable, run_studio
+
+    try:
+        return run_studio(
+            args.config_file, args.port, args.lan, open_browser=not args.no_browser, lan_host=args.lan_address
+        )
+    except StudioUnavailable as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE

@@ -91,6 +91,11 @@ class SiteSettings:
     proofread: str = "warn"
     """How `check` reports proofreading findings (punctuation, 错别字, glossary names): `warn`,
     `error` (they fail the check) or `off`."""
+    include_withheld: bool = False
+    """Preview only (the 写作台, issue #16): drafts, future-dated and unreviewed articles are built
+    as if published, so an editor sees them in the real theme before they go out. Set in code for
+    the preview's own folder, never from mkdocs.yml; such a build is never deployable (it carries no
+    build stamp) and keeps its incremental state apart from the site's."""
     chronicle_sections: tuple[str, ...] = ("news", "reports")
     """Sections whose articles are in the year's 大事记 unless an article says `chronicle: false`
     (an article of another section is in it with `chronicle: true`)."""

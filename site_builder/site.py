@@ -68,7 +68,7 @@ def load_site(
             with_errors.append(article)
             continue
         decision = decide(article, now, settings.require_review)
-        if decision.is_published:
+        if decision.is_published or settings.include_withheld:
             published.append(article)
         else:
             withheld.append((article, decision))

@@ -11,7 +11,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 ADAPTER = "mkdocs_plugin"
 ENGINE_PACKAGES = ("mkdocs", "material", "properdocs", "jinja2")
-COMPOSITION_ROOT = Path("cli.py")
+COMPOSITION_ROOTS = (Path("cli.py"), Path("studio/engine.py"))
+"""The command line and the 写作台's engine module (issue #16) put core and adapter together."""
+STUDIO = "studio"
+STUDIO_FORBIDDEN = ("yaml", "ruamel", "markdown", "PIL", "mkdocs", "material", "properdocs", "jinja2")
+"""The 写作台 is a thin layer: it parses no YAML or Markdown and touches no pixels itself (the core
+does, through the same functions as the command line), and reaches the engine only through the adapter."""
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -35,7 +40,19 @@ def test_only_the_adapter_imports_the_engine_and_only_the_command_line_imports_t
         for module in imported_modules(path):
             if module.split(".")[0] in ENGINE_PACKAGES:
                 offenders.append(f"{relative}: {module}")
-            if module.startswith(f"site_builder.{ADAPTER}") and relative != COMPOSITION_ROOT:
+            if module.startswith(f"site_builder.{ADAPTER}") and relative not in COMPOSITION_ROOTS:
                 offenders.append(f"{relative}: {module}")
     assert offenders == []
     assert len(modules) > 30  # the walk really saw the package
+
+
+def test_the_studio_is_a_thin_layer_over_the_core():
+    modules = list((PACKAGE / STUDIO).rglob("*.py"))
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {module}"
+        for path in modules
+        for module in imported_modules(path)
+        if module.split(".")[0] in STUDIO_FORBIDDEN
+    ]
+    assert offenders == []
+    assert len(modules) >= 8

@@ -37,6 +37,9 @@ KNOWN_KEYS = (
     "slug",
     "chronicle",
 )
+REVIEW_KEYS = ("reviewed_at", "review_note")
+"""Written by the 写作台's 审核 (issue #16): when the reviewer approved, and the note of a reviewer
+who sent the article back. Kept in `extra` for templates; not typos of `reviewed_by`."""
 # Authors sometimes write the Chinese field name; tell them the English key instead.
 CHINESE_KEYS = {
     "标题": "title",
@@ -309,7 +312,7 @@ class _FieldReader:
     def warn_unknown_keys(self) -> None:
         """A "did you mean" warning per unknown key; an error for a key that means `draft`."""
         for key in self.front.values:
-            if key in KNOWN_KEYS:
+            if key in KNOWN_KEYS or key in REVIEW_KEYS:
                 continue
             if _means_draft(key):
                 self._error(

@@ -149,6 +149,8 @@ def deploy_folder(
         else:
             report.uploaded.append(file.path)
             report.bytes_uploaded += file.size
+            if file.path not in known:
+                report.added.append(file.path)
     report.deleted = sorted(set(known) - set(files))
     if dry_run:
         return report

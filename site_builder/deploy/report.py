@@ -11,6 +11,9 @@ class DeployReport:
     target: str
     dry_run: bool = False
     uploaded: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    """Of `uploaded`, the files the previous release did not have (folder targets; empty when the
+    target cannot tell new from changed)."""
     skipped: int = 0
     deleted: list[str] = field(default_factory=list)
     bytes_uploaded: int = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -47,6 +48,8 @@ log = logging.getLogger("mkdocs.plugins.site_builder")
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = "assets/site_builder/site.css"
 WORKERS_VARIABLE = "SITE_BUILDER_WORKERS"
+PREVIEW_STATE = "preview"
+"""Subfolder of the cache where the 写作台's preview keeps its incremental state."""
 
 
 class ContentErrors(PluginError):
@@ -75,6 +78,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.previous_site: Path | None = None
         """The site this build replaces, set by `site-builder build` and the preview (carried from)."""
         self.has_lightbox = False
+        self.preview_mode = False
+        """Set in code by the 写作台's preview (never from mkdocs.yml): withheld articles are built
+        too, and the incremental state is kept apart from the site's (`PREVIEW_STATE`)."""
 
     # Kept across `serve` rebuilds because this handler exists (ARCHITECTURE §1), so the worker
     # pool survives rebuilds too.
@@ -119,6 +125,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.settings = to_settings(self.config, config)
         except SettingsError as error:
             raise PluginError(f"site_builder 配置有误：{error}") from None
+        if self.preview_mode:
+            self.settings = replace(self.settings, include_withheld=True)
         self.diagnostics = Diagnostics()
         # Our default templates sit after custom_dir (so themes/ can override them) and before
         # Material's own.
@@ -140,8 +148,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.search.configure(self.config.search, config)
         self.images = ImageStage(self.settings, self.processor, config.use_directory_urls)
         cache_dir = self.stage.cache_dir.parent
-        if self.incremental is None or self.incremental.state_path.parent != cache_dir:
-            self.incremental = IncrementalStage(cache_dir)
+        state_dir = cache_dir / PREVIEW_STATE if self.preview_mode else cache_dir
+        if self.incremental is None or self.incremental.state_path.parent != state_dir:
+            self.incremental = IncrementalStage(state_dir)
             self.article_cache = ArticleCache(cache_dir / "articles.pickle", salt=str(self.settings.timezone))
         if not config.site_url:
             log.warning(

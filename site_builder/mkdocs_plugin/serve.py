@@ -176,16 +176,40 @@ def _content_problems(config: MkDocsConfig | None) -> list[str]:
 def _switch(live: Path, build: Path) -> None:
     """Point `live` at `build` with one rename; the build it pointed at before becomes the spare,
     reused as the next build's folder (as `build` does with the site before last)."""
-    previous = Path(os.readlink(live)) if live.is_symlink() else None
+    previous = _link_target(live)
     link = live.with_name(f".{live.name}.switch")
     if link.is_symlink():
         link.unlink()
-    os.symlink(build.name, link)
-    os.replace(link, live)
+    try:
+        os.symlink(build.name, link, target_is_directory=True)
+        os.replace(link, live)
+    except OSError:
+        if os.name != "nt":
+            raise
+        _switch_junction(live, build)
     if previous is not None:
         spare = live.parent / SPARE
         shutil.rmtree(spare, ignore_errors=True)
         os.replace(live.parent / previous.name, spare)
+
+
+def _link_target(live: Path) -> Path | None:
+    """The build `live` points at (a symlink, or a junction on Windows), None before the first."""
+    try:
+        return Path(os.readlink(live))
+    except (OSError, ValueError):
+        return None
+
+
+def _switch_junction(live: Path, build: Path) -> None:
+    """Windows without the right to make symlinks (the default for a user without developer mode):
+    a directory junction, which needs none. It cannot be replaced in one rename, so a request in
+    the instant between the two steps gets a 404 from the preview; the site itself is untouched."""
+    import _winapi  # Windows only; CPython's own tests make junctions with it
+
+    if _link_target(live) is not None:
+        os.rmdir(live)  # removes the junction, not the build it points at
+    _winapi.CreateJunction(str(build.resolve()), str(live))  # type: ignore[attr-defined]
 
 
 def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
@@ -196,3 +220,42 @@ def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
     if problems:
         return ("<!doctype html><meta charset=utf-8><title>预览没有生成</title>" + problem_banner(problems)).encode()
     return None
+
+
+class PreviewSite:
+    """The 写作台's preview (issue #16): the whole site with drafts, future and unreviewed articles,
+    built incrementally into `builds` as `serve` builds, and served from `builds/live`.
+
+    Withheld articles are included through the plugin's `preview_mode`, which keeps its incremental
+    state apart from the site's; no build stamp is written, so `deploy` refuses this folder.
+    """
+
+    def __init__(self, project: Project, builds: Path, serve_url: str) -> None:
+        config = project.engine_config
+        assert isinstance(config, MkDocsConfig)
+        self.config = config
+        self.config_file = str(project.config_file)
+        self.builds = builds
+        self.serve_url = serve_url
+        plugin = config.plugins.get(PLUGIN_NAME)
+        if isinstance(plugin, SiteBuilderPlugin):
+            plugin.preview_mode = True
+        self.started = False
+
+    @property
+    def live(self) -> Path:
+        """The folder of the last good preview (a symlink switched after each build)."""
+        return self.builds / LIVE_LINK
+
+    def build(self) -> list[str]:
+        """Rebuild what changed; the problems found, one line each (the last good preview stays)."""
+        if not self.started:
+            self.builds.mkdir(parents=True, exist_ok=True)
+            self.config.plugins.on_startup(command="serve", dirty=False)
+            self.started = True
+        return _build_and_switch(self.config, self.config_file, self.builds, self.serve_url)
+
+    def close(self) -> None:
+        if self.started:
+            self.config.plugins.on_shutdown()
+            self.started = False
