@@ -1,4 +1,4 @@
-"""The `site-builder` command: build, check, serve, new, deploy, import.
+"""The `site-builder` command: build, check, serve, new, deploy, import, stats.
 
 Exit codes: 0 ok, 1 content (or a failed deploy), 2 usage/config, 130 interrupted. No logic of
 its own: it parses arguments, loads the project through the engine adapter, calls the core,
@@ -114,7 +114,18 @@ def _parser() -> argparse.ArgumentParser:
     studio.add_argument("--lan", action="store_true", help="局域网模式：允许同一 Wi-Fi 下的手机扫码上传照片（默认关闭）")
     studio.add_argument("--lan-address", default="", help="局域网模式下本机的地址（有多个网络时指定）")
     studio.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    stats = command("stats", "统计已发布的文章：各单位每月的篇数、活动报道、照片和参与人数，各栏目和人物的篇数")
+    stats.add_argument("--year", type=_year, help="只统计这一年，例如 2025")
+    stats.add_argument("--unit", help="只统计这个单位（名称规范表里的错误写法按规范名称计）")
+    stats.add_argument("--csv", metavar="FILE", help="另存为 CSV 表格（UTF-8，Excel 可直接打开）")
+    stats.add_argument("--report", metavar="FILE.md", help="写出年度总结素材（Markdown），需同时指定 --year")
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"年份应写成四位数字，例如 2025，现在是“{text}”")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             "deploy": _deploy,
             "import": _import,
             "studio": _studio,
+            "stats": _stats,
         }
         return handlers[args.command](args)
     except BuildFailed as failure:
@@ -301,6 +313,28 @@ def _import(args) -> int:
     for line in report_lines(results, settings.project_dir):
         print(line, file=sys.stderr)
     return EXIT_CONTENT if any(not result.is_imported for result in results) else EXIT_OK
+
+
+def _stats(args) -> int:
+    from site_builder.stats.command import StatsRequest, StatsUsageError, run_stats
+
+    settings = load_project(args.config_file).settings
+    now = publication_time(settings.timezone, os.environ)
+    request = StatsRequest(
+        year=args.year,
+        unit=args.unit,
+        csv=Path(args.csv) if args.csv else None,
+        report=Path(args.report) if args.report else None,
+    )
+    try:
+        output = run_stats(settings, now, request)
+    except StatsUsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(output.table))
+    for note in output.notes:
+        print(note, file=sys.stderr)
+    return EXIT_OK
 
 
 def _studio(args) -> int:

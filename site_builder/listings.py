@@ -1,7 +1,8 @@
-"""Listings of published articles: sections, categories, tags, units, people, years, home.
+"""Listings of published articles: sections, categories, tags, units, people, years, months, home.
 
 Pure functions of the published articles. Every listing is cut into pages of `pagination_per_page`, so the
-work and the size of each output page stay bounded however many articles the site has.
+work and the size of each output page stay bounded however many articles the site has. A person's
+page is the exception: it is that person's 业绩记载 (issue #12), one table of everything, oldest first.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ class ListingPage:
     """One page of a paginated listing: the articles it shows and links to its neighbours."""
 
     kind: str
-    """`section` or a TermKind key."""
+    """`section`, a TermKind key, or `month`."""
     key: str
-    """Section name or term name."""
+    """Section name, term name, or `YYYY-MM` for a month."""
     title: str
     base_url: str
     number: int
@@ -79,6 +80,28 @@ class ListingPage:
     @property
     def next_url(self) -> str | None:
         return page_url(self.base_url, self.number + 1) if self.number < self.page_count else None
+
+
+@dataclass(frozen=True)
+class MonthLink:
+    """One month of a year archive (`archive/2025/03/`): what the year's page shows of it."""
+
+    year: int
+    month: int
+    count: int
+    """Published articles of the month."""
+
+    @property
+    def url(self) -> str:
+        return month_url(self.year, self.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}月"
+
+    @property
+    def title(self) -> str:
+        return f"{self.year}年{self.month}月"
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,13 @@ class Listings:
     """Article URL → neighbours in its section."""
     home_latest: dict[str, tuple[Article, ...]] = field(default_factory=dict)
     home_featured: tuple[Article, ...] = ()
+    months: dict[str, tuple[MonthLink, ...]] = field(default_factory=dict)
+    """Year → its months that have articles, January first (the month archives, `archive/YYYY/MM/`)."""
+
+
+def month_url(year: int, month: int) -> str:
+    """`archive/2025/03/`: a month's archive sits inside its year's."""
+    return f"archive/{year}/{month:02d}/"
 
 
 def page_url(base_url: str, number: int) -> str:
@@ -178,7 +208,25 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
         overviews.append(Overview(kind, kind_terms))
         for term in kind_terms:
             term_urls[(kind.key, term.name)] = term.url
-            pages += paginate(kind.key, term.name, term.title, term.url, term.articles, settings.pagination_per_page)
+            # A person's page is one record of all their articles (their 业绩记载), never cut.
+            size = max(1, len(term.articles)) if kind.key == "person" else settings.pagination_per_page
+            pages += paginate(kind.key, term.name, term.title, term.url, term.articles, size)
+
+    by_month: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in published:
+        by_month[(article.year, article.date.month)].append(article)
+    months: dict[str, list[MonthLink]] = defaultdict(list)
+    for year, month in sorted(by_month):
+        link = MonthLink(year, month, len(by_month[(year, month)]))
+        months[str(year)].append(link)
+        pages += paginate(
+            "month",
+            f"{year}-{month:02d}",
+            link.title,
+            link.url,
+            tuple(by_month[(year, month)]),
+            settings.pagination_per_page,
+        )
 
     neighbours = {}
     for articles in by_section.values():
@@ -197,4 +245,5 @@ def build_listings(published: list[Article], settings: SiteSettings) -> Listings
         neighbours=neighbours,
         home_latest={name: tuple(items[: settings.home_latest]) for name, items in by_section.items()},
         home_featured=tuple(a for a in published if a.featured)[: settings.home_featured],
+        months={year: tuple(links) for year, links in months.items()},
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from site_builder.chronicle import Chronicle, build_chronicles
 from site_builder.content.frontmatter import read_page_front_matter
 from site_builder.content.model import Article
 from site_builder.content.scan import HandWrittenPage
@@ -22,6 +23,8 @@ from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.feeds import FeedPlan, feed_directory
 from site_builder.listings import TERM_KINDS, ListingPage, Overview
 from site_builder.site import Site
+from site_builder.stats.figures import load_unit_names
+from site_builder.stats.page import StatsPage, plan_stats_pages
 
 HOME_SRC_URI = "index.md"
 SUBSCRIBE_SRC_URI = "subscribe/index.md"
@@ -47,7 +50,8 @@ class PageSpec:
     """One output page, whatever made it: an article, a listing, the home page, a hand-written page."""
 
     kind: str
-    """`article`, `section`, a term kind (`tag`, `unit`…), `overview`, `home`, `subscribe` or `page`."""
+    """`article`, `section`, a term kind (`tag`, `unit`…), `month`, `chronicle`, `stats`, `overview`,
+    `home`, `subscribe` or `page`."""
     src_uri: str
     """Source name of the page: its Markdown file under content/, or a virtual name for a generated page."""
     url: str
@@ -114,11 +118,15 @@ def build_registry(site: Site, feed_plans: list[FeedPlan], diagnostics: Diagnost
     home = next((page for page in site.hand_written if page.src_uri == HOME_SRC_URI), None)
     hand_written = list(_hand_written_pages(site))
     taken = {page.src_uri for page in hand_written}
+    chronicles = build_chronicles(site.published, settings)
+    stats_pages = plan_stats_pages(site.published, settings, load_unit_names(settings)) if settings.stats_page else ()
     generated = [
-        _home_page(site, home),
+        _home_page(site, home, chronicles),
         *_article_pages(site),
-        *_listing_pages(site),
+        *_listing_pages(site, chronicles, stats_pages),
         *_overview_pages(site),
+        *_chronicle_pages(site, chronicles),
+        *_stats_pages(site, stats_pages),
     ]
     if settings.site_url:
         generated.append(
@@ -207,11 +215,15 @@ def _term_urls_of(site: Site, article: Article) -> list[str]:
     return [urls[(kind.key, name)] for kind in TERM_KINDS for name in kind.values(article) if (kind.key, name) in urls]
 
 
-def _listing_pages(site: Site) -> Iterable[PageSpec]:
+def _listing_pages(
+    site: Site, chronicles: tuple[Chronicle, ...], stats_pages: tuple[StatsPage, ...]
+) -> Iterable[PageSpec]:
     intros = site.section_intros
+    records = {"chronicle_url": {c.year: c.url for c in chronicles}, "stats_url": {p.year: p.url for p in stats_pages}}
     for listing in site.listings.pages:
         is_section_front = listing.kind == "section" and listing.number == 1
         intro = intros.get(listing.key) if is_section_front else None
+        extra, linked = _listing_extras(site, listing, records)
         yield PageSpec(
             kind=listing.kind,
             src_uri=listing_src_uri(listing.url),
@@ -225,12 +237,101 @@ def _listing_pages(site: Site) -> Iterable[PageSpec]:
             section=listing.key if listing.kind == "section" else None,
             updated=_newest(listing.articles),
             data=MappingProxyType(
-                {"listing": listing, "section_url": f"{listing.key}/" if listing.kind == "section" else ""}
+                {"listing": listing, "section_url": f"{listing.key}/" if listing.kind == "section" else "", **extra}
             ),
             inputs=PageInputs(
                 articles=_sources(listing.articles),
-                listings=_listing_neighbours(site, listing),
+                listings=_listing_neighbours(site, listing) | linked,
                 settings=frozenset({"sections", "pagination_per_page"}),
+            ),
+        )
+
+
+def _listing_extras(
+    site: Site, listing: ListingPage, records: Mapping[str, Mapping[int, str]]
+) -> tuple[dict[str, object], frozenset[str]]:
+    """What a year, month or person page shows beyond its articles (issue #12), and the URLs it links to.
+
+    A year (and each of its months) shows the year's months with their counts and links the year's
+    大事记 and statistics page (a month also its year); a person's page is their 业绩记载 (oldest first,
+    with counts per year) and links the units of its articles.
+    """
+    if listing.kind in ("year", "month"):
+        year = listing.key.split("-")[0]
+        months = site.listings.months.get(year, ())
+        year_url = site.listings.term_urls.get(("year", year), "")
+        chronicle, stats = records["chronicle_url"].get(int(year), ""), records["stats_url"].get(int(year), "")
+        extra: dict[str, object] = {
+            "year_months": months,
+            "year_url": year_url,
+            "chronicle_url": chronicle,
+            "stats_url": stats,
+        }
+        return extra, frozenset([m.url for m in months] + [url for url in (year_url, chronicle, stats) if url])
+    if listing.kind == "person":
+        entries = tuple(reversed(listing.articles))
+        per_year: dict[int, int] = {}
+        for article in entries:
+            per_year[article.year] = per_year.get(article.year, 0) + 1
+        record: dict[str, object] = {"record": entries, "record_years": tuple(per_year.items())}
+        return record, frozenset(_unit_urls(site, entries))
+    return {}, frozenset()
+
+
+def _unit_urls(site: Site, articles: Iterable[Article]) -> list[str]:
+    urls = site.listings.term_urls
+    return [urls[("unit", unit)] for article in articles for unit in article.units if ("unit", unit) in urls]
+
+
+def _chronicle_pages(site: Site, chronicles: tuple[Chronicle, ...]) -> Iterable[PageSpec]:
+    """The 大事记 of each year (`archive/YYYY/dashiji/`), printable on A4 (issue #12)."""
+    for chronicle in chronicles:
+        articles = chronicle.articles
+        year_url = site.listings.term_urls.get(("year", str(chronicle.year)), "")
+        yield PageSpec(
+            kind="chronicle",
+            src_uri=listing_src_uri(chronicle.url),
+            url=chronicle.url,
+            title=chronicle.title,
+            template="site_builder/chronicle.html",
+            markdown="",
+            in_search=False,
+            updated=max(a.date for a in articles).date().isoformat(),
+            data=MappingProxyType(
+                {"chronicle": chronicle, "year_url": year_url, "chronicle_years": _chronicle_links(chronicles)}
+            ),
+            inputs=PageInputs(
+                articles=_sources(articles),
+                listings=frozenset([year_url, *_unit_urls(site, articles)]),
+                settings=frozenset({"chronicle_sections"}),
+            ),
+        )
+
+
+def _chronicle_links(chronicles: tuple[Chronicle, ...]) -> tuple[tuple[str, str], ...]:
+    """(title, URL) of every year's 大事记, newest first."""
+    return tuple((c.title, c.url) for c in chronicles)
+
+
+def _stats_pages(site: Site, stats_pages: tuple[StatsPage, ...]) -> Iterable[PageSpec]:
+    """The 年度工作统计 of each year (`archive/YYYY/tongji/`), when the site opts in."""
+    for stats_page in stats_pages:
+        year_url = site.listings.term_urls.get(("year", str(stats_page.year)), "")
+        figures = stats_page.statistics
+        named = [("unit", row.name) for row in figures.units] + [("person", p.name) for p in figures.people]
+        linked = [site.listings.term_urls[key] for key in named if key in site.listings.term_urls]
+        yield PageSpec(
+            kind="stats",
+            src_uri=listing_src_uri(stats_page.url),
+            url=stats_page.url,
+            title=stats_page.title,
+            template="site_builder/stats.html",
+            markdown="",
+            in_search=False,
+            data=MappingProxyType({"stats_page": stats_page, "year_url": year_url}),
+            inputs=PageInputs(
+                listings=frozenset([year_url, *linked, *(f"{section.name}/" for section in site.settings.sections)]),
+                settings=frozenset({"stats_page", "sections"}),
             ),
         )
 
@@ -263,7 +364,7 @@ def _overview_inputs(site: Site, overview: Overview) -> PageInputs:
     )
 
 
-def _home_page(site: Site, home: HandWrittenPage | None) -> PageSpec:
+def _home_page(site: Site, home: HandWrittenPage | None, chronicles: tuple[Chronicle, ...]) -> PageSpec:
     """The home page: the author's content/index.md (its title and template win) or a generated one."""
     front = read_page_front_matter(home.text)[0] if home else {}
     source = home.path if home else None
@@ -286,11 +387,12 @@ def _home_page(site: Site, home: HandWrittenPage | None) -> PageSpec:
                 ],
                 "home_featured": listings.home_featured,
                 "term_overviews": [o for o in listings.overviews if o.terms],
+                "home_chronicles": _chronicle_links(chronicles),
             }
         ),
         inputs=PageInputs(
             articles=_sources(shown),
-            listings=frozenset(o.url for o in listings.overviews),
+            listings=frozenset(o.url for o in listings.overviews) | frozenset(c.url for c in chronicles),
             settings=frozenset({"sections", "home_latest", "home_featured", "site_name"}),
         ),
     )

@@ -71,6 +71,11 @@ SCENARIOS = {
         p / "content/news/2024-05-03-丙.md", "title: 丙", "title: 丙\nslug: bing-new"
     ),
     "mkdocs.yml": lambda p: replace_in(p / "mkdocs.yml", "pagination_per_page: 2", "pagination_per_page: 3"),
+    # Issue #12: month archives, the 大事记, the statistics page and a person's 业绩记载.
+    "date across months": lambda p: replace_in(p / EDITED, "date: 2024-05-02", "date: 2024-06-02"),
+    "out of the chronicle": lambda p: replace_in(p / EDITED, "title: 乙", "title: 乙\nchronicle: false"),
+    "unit of a chronicle article": lambda p: replace_in(p / EDITED, "unit: 滨江社区关工委", "unit: 石桥镇关工委"),
+    "a person named": lambda p: replace_in(p / EDITED, "title: 乙", "title: 乙\npeople: [王秀兰]\nparticipants: 30"),
 }
 
 
@@ -93,6 +98,8 @@ def cold_copy(project: Path, folder: Path, monkeypatch, capsys) -> dict[str, str
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_an_incremental_build_writes_what_a_cold_build_writes(scenario, make_project, tmp_path, monkeypatch, capsys):
     project = make_project(FILES)
+    # Every page kind the site can have: the 年度工作统计 pages too (issue #12).
+    replace_in(project / "mkdocs.yml", "pagination_per_page: 2", "pagination_per_page: 2\n      stats_page: true")
     build(capsys)
     SCENARIOS[scenario](project)
     output = build(capsys)

@@ -35,11 +35,22 @@ class Glossary:
 
     entries: tuple[Replacement, ...] = ()
     shown_path: str = ""
+    categories: tuple[str, ...] = ()
+    """The category (`units`, `people`, `terms`) of each entry, in the same order."""
 
     @property
     def names(self) -> tuple[str, ...]:
         """Every canonical name: correct wherever it occurs, also for the 错别字 list."""
         return tuple(dict.fromkeys(entry.right for entry in self.entries))
+
+    def wrong_forms(self, category: str) -> dict[str, str]:
+        """Wrong form → canonical name, for one category: `units` folds a unit written two ways
+        into one (the statistics of issue #12 count it once)."""
+        return {
+            entry.wrong: entry.right
+            for entry, kind in zip(self.entries, self.categories, strict=True)
+            if kind == category
+        }
 
     def matcher(self) -> Replacements:
         return Replacements(self.entries, "名称", self.names, f"见名称规范表 {self.shown_path}")
@@ -71,20 +82,21 @@ def load_glossary(path: Path, shown_path: str, diagnostics: Diagnostics) -> Glos
         return Glossary(shown_path=shown_path)
     if node is None:
         return Glossary(shown_path=shown_path)
-    return Glossary(_read_categories(node, shown_path, diagnostics), shown_path)
+    found = _read_categories(node, shown_path, diagnostics)
+    return Glossary(tuple(entry for entry, _ in found), shown_path, tuple(kind for _, kind in found))
 
 
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _read_categories(node: yaml.Node, shown: str, diagnostics: Diagnostics) -> tuple[Replacement, ...]:
+def _read_categories(node: yaml.Node, shown: str, diagnostics: Diagnostics) -> list[tuple[Replacement, str]]:
     hint = "例如 units: {青溪区关工委: [清溪区关工委]}"
     if not isinstance(node, yaml.MappingNode):
         diagnostics.error(shown, _line(node), "名称规范表应分为 units（单位）、people（人物）、terms（其他名称）", hint)
-        return ()
+        return []
     wrong_forms: dict[str, tuple[str, int]] = {}
-    entries: list[Replacement] = []
+    entries: list[tuple[Replacement, str]] = []
     for key, value in node.value:
         if key.value not in CATEGORIES:
             known = "、".join(f"{name}（{label}）" for name, label in CATEGORIES.items())
@@ -96,12 +108,14 @@ def _read_categories(node: yaml.Node, shown: str, diagnostics: Diagnostics) -> t
             diagnostics.error(shown, _line(value), f"{key.value} 下应是“规范名称: 错误写法”的列表", hint)
             continue
         for name_node, forms_node in value.value:
-            entries += _read_entry(name_node, forms_node, shown, diagnostics, wrong_forms)
-    names = {entry.right for entry in entries}
+            entries += [
+                (entry, key.value) for entry in _read_entry(name_node, forms_node, shown, diagnostics, wrong_forms)
+            ]
+    names = {entry.right for entry, _ in entries}
     for wrong, (right, line) in wrong_forms.items():
         if wrong in names:
             diagnostics.error(shown, line, f"“{wrong}”既是规范名称，又被写成“{right}”的错误写法", "请删掉其中一处")
-    return tuple(entry for entry in entries if entry.wrong not in names)
+    return [(entry, kind) for entry, kind in entries if entry.wrong not in names]
 
 
 def _read_entry(
