@@ -82,7 +82,7 @@ def test_every_kind_of_page_exists(demo_site):
     missing = [path for path in expected if not (demo_site / path).is_file()]
     assert missing == []
     articles = [p for p in demo_site.glob("*/20*/*/index.html") if p.parts[-4] != "archive"]
-    assert len(articles) == 19
+    assert len(articles) == 43  # two and a half years (2024-07 to 2026-11), six units (issue #12)
 
 
 def broken_references(site: Path) -> list[str]:
@@ -187,8 +187,8 @@ def test_article_page_shows_all_metadata_as_links(demo_site):
 
 def test_section_listing_has_entries_with_thumbnails_and_summaries(demo_site):
     page = (demo_site / "reports/index.html").read_text(encoding="utf-8")
-    assert page.count('class="sb-entry"') == 7
-    assert page.index("秋季研学") < page.index("暑期公益课堂")  # newest first
+    assert page.count('class="sb-entry"') == 10  # the first page of 19
+    assert page.index("秋季研学") < page.index("国庆主题教育")  # newest first
     assert "sb-entry__thumb" in page and "-480.jpg" in page
     assert "石桥镇关工委为 60 名留守儿童送去书包和文具" in page  # summary from front matter
 
