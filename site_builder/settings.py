@@ -68,6 +68,35 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class BeianSettings:
+    """The filing numbers a site in mainland China shows in its footer (the `beian_*` options).
+
+    Each is optional; `mkdocs_plugin/config.py` checks their form, so the record code below is
+    always the 14 digits of a valid 公安机关备案号.
+    """
+
+    icp: str = ""
+    """ICP 备案号 (e.g. 京ICP备12345678号-1), linked to the MIIT registry."""
+    police: str = ""
+    """公安机关备案号 (e.g. 京公网安备11010502030143号), shown with the badge, linked to its record."""
+    site_code: str = ""
+    """网站标识码 of a government site (《政府网站发展指引》), e.g. 1100000088; shown as text."""
+
+    ICP_REGISTRY = "https://beian.miit.gov.cn/"
+    POLICE_REGISTRY = "https://beian.mps.gov.cn/#/query/webSearch?code="
+
+    @property
+    def police_url(self) -> str:
+        """The public-security registry's page of this site's record ("" without a number)."""
+        code = "".join(ch for ch in self.police if ch.isdigit())
+        return self.POLICE_REGISTRY + code if code else ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.icp or self.police or self.site_code)
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """Everything the content pipeline needs to know about the site."""
 
@@ -84,6 +113,8 @@ class SiteSettings:
     cache_dir: Path | None = None
     images: ImageSettings = field(default_factory=ImageSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    beian: BeianSettings = field(default_factory=BeianSettings)
+    """备案 numbers for the footer (ICP, 公安, 网站标识码)."""
     site_name: str = ""
     site_description: str = ""
     use_directory_urls: bool = True

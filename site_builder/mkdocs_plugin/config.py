@@ -16,7 +16,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 
-from site_builder.settings import FeedSettings, ImageSettings, SectionSettings, SettingsError, SiteSettings
+from site_builder.settings import (
+    BeianSettings,
+    FeedSettings,
+    ImageSettings,
+    SectionSettings,
+    SettingsError,
+    SiteSettings,
+)
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -117,6 +124,12 @@ class SiteBuilderConfig(Config):
     """Keep HTML written in Markdown only within a safe allow-list; `false` trusts every author."""
     deploy = DeployTargets()
     """Named targets: `production: s3://bucket/prefix` or `{url: …, site_url: …, endpoint: …, region: …}`."""
+    beian_icp = c.Type(str, default="")
+    """ICP 备案号 for the footer, e.g. 京ICP备12345678号-1 (linked to beian.miit.gov.cn)."""
+    beian_police = c.Type(str, default="")
+    """公安机关备案号, e.g. 京公网安备11010502030143号: shown with the badge, linked to the site's record."""
+    beian_site_code = c.Type(str, default="")
+    """网站标识码 of a government site, e.g. 1100000088."""
 
     def validate(self) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Every option checked on its own, then the rules between values: all problems at once.
@@ -195,6 +208,35 @@ def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[st
         for key in ("images_webp_quality", "images_jpeg_quality")
         if ok(key) and not 1 <= options[key] <= 100
     ]
+    problems += [(key, message) for key, message in beian_problems(options) if ok(key)]
+    return problems
+
+
+ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]ICP[备证]\d{4,10}号(-\d{1,3})?")
+POLICE_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备 ?\d{14}号")
+SITE_CODE = re.compile(r"[0-9A-Za-z]{10}")
+
+
+def beian_problems(options: SiteBuilderConfig) -> list[tuple[str, str]]:
+    """The 备案 numbers as the registries write them; a wrong one would show, or link, wrongly."""
+    problems = []
+    icp, police, code = (str(options[key] or "").strip() for key in ("beian_icp", "beian_police", "beian_site_code"))
+    if icp and not ICP_NUMBER.fullmatch(icp):
+        problems.append(
+            (
+                "beian_icp",
+                f"ICP 备案号“{icp}”的写法不对：应像“京ICP备12345678号-1”（省份简称、ICP备、数字、号，可带“-序号”）",
+            )
+        )
+    if police and not POLICE_NUMBER.fullmatch(police):
+        problems.append(
+            (
+                "beian_police",
+                f"公安机关备案号“{police}”的写法不对：应像“京公网安备11010502030143号”（省份简称、公网安备、14 位数字、号）",
+            )
+        )
+    if code and not SITE_CODE.fullmatch(code):
+        problems.append(("beian_site_code", f"网站标识码“{code}”应是 10 位数字或字母，例如 1100000088"))
     return problems
 
 
@@ -248,6 +290,12 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
             limit=plugin_config.feeds_limit,
             content=plugin_config.feeds_content,
             units=plugin_config.feeds_units,
+        ),
+        beian=BeianSettings(
+            # `extra.icp` was the ICP number's place before the beian_* options.
+            icp=plugin_config.beian_icp.strip() or str(config.extra.get("icp") or "").strip(),
+            police=plugin_config.beian_police.strip(),
+            site_code=plugin_config.beian_site_code.strip(),
         ),
         site_name=config.site_name,
         site_description=config.site_description or "",

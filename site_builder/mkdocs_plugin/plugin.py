@@ -235,6 +235,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         env.autoescape = _autoescape_site_builder_templates
         if self.config.enabled:
             env.bytecode_cache = _template_cache(self.stage.cache_dir.parent)
+            # The footer of every page, the 404 page included (it has no page context).
+            env.globals["sb_beian"] = self.settings.beian
         if self.images is not None:
             self._finish_images()
         return env
