@@ -125,7 +125,9 @@ def test_every_page_links_its_feeds_and_the_subscribe_page_lists_them_all(demo_s
         assert 'type="application/rss+xml"' in html and 'type="application/atom+xml"' in html, page
         assert "订阅（RSS）" in html, page
     article = (demo_site / "reports/2025/0715-shu-qi-gong-yi-ke-tang-kai-ke/index.html").read_text(encoding="utf-8")
-    assert re.search(r'rel="alternate" type="application/rss\+xml"[^>]*href="\.\./\.\./feed\.xml"', article)
+    assert re.search(r'rel="alternate" type="application/rss\+xml"[^>]*href="\.\./\.\./\.\./feed\.xml"', article)
+    # The section's feed: "alternate feed", which Material's script leaves alone (issue #13).
+    assert re.search(r'rel="alternate feed" type="application/rss\+xml"[^>]*href="\.\./\.\./feed\.xml"', article)
     subscribe = (demo_site / "subscribe/index.html").read_text(encoding="utf-8")
     for path in feed_files(demo_site):
         assert SITE_URL + path.relative_to(demo_site).as_posix() in subscribe, path

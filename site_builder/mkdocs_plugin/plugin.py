@@ -20,6 +20,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
+from PIL import Image
 
 from site_builder.cjk_breaks import CjkLineBreakExtension
 from site_builder.content.cache import ArticleCache
@@ -39,7 +40,14 @@ from site_builder.settings import SettingsError
 from site_builder.site import Site, load_site
 from site_builder.sitemap import write_sitemap
 from site_builder.summaries import Summaries
-from site_builder.template_data import TemplateData, zh_date
+from site_builder.template_data import (
+    PUBLISHER_LOGO,
+    SHARE_IMAGE,
+    TemplateData,
+    ThemeImage,
+    short_date,
+    zh_date,
+)
 from site_builder.text import escape, strip_control_chars
 from site_builder.workers import WorkerPool
 
@@ -180,7 +188,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.stage.start()
         summaries = Summaries()
         self.feeds = FeedWriter(self.site, feed_plans, self.stage.pages, self.stage.cache_dir, summaries)
-        self.data = TemplateData(self.site, self.stage.pages, summaries)
+        self.data = TemplateData(self.site, self.stage.pages, summaries, _theme_images(config.theme.dirs))
         return files
 
     # After other plugins' nav edits (priority -50, like Material's blog plugin).
@@ -220,7 +228,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if spec is None:
             return None
         self.search.collect(spec, html)
-        page.meta["description"] = escape(self.template_data.description(spec))
+        page.meta["description"] = escape(self.template_data.description(spec, html))
         if spec.article is not None:
             self.feeds.keep_html(spec.article, html)
             self.rebuilds.remember(spec, html)
@@ -230,6 +238,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.pictures.current = None
         env.filters["zh_date"] = zh_date
+        env.filters["short_date"] = short_date
         # Titles are text (issue #2): our templates are autoescaped, so every front-matter value
         # prints as text; Material's templates keep MkDocs' default and get pre-escaped titles.
         env.autoescape = _autoescape_site_builder_templates
@@ -350,6 +359,23 @@ def _walk(items):
         yield item
         if isinstance(item, Section):
             yield from _walk(item.children)
+
+
+def _theme_images(theme_dirs: list[str]) -> dict[str, ThemeImage]:
+    """The share image and publisher logo as the theme serves them (a site's custom_dir first),
+    with their sizes read from the file's header."""
+    found = {}
+    for path in (SHARE_IMAGE, PUBLISHER_LOGO):
+        for folder in theme_dirs:
+            candidate = Path(folder) / path
+            if candidate.is_file():
+                try:
+                    with Image.open(candidate) as image:
+                        found[path] = ThemeImage(path, *image.size)
+                except OSError as error:
+                    log.warning(f"主题图片“{candidate}”无法读取，分享卡片不用它：{error}")
+                break
+    return found
 
 
 def _template_cache(cache_dir: Path) -> FileSystemBytecodeCache:
