@@ -11,12 +11,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-WIDTH = 480
-"""Width of the drawing in SVG units (it scales to the column it sits in)."""
-BAR_HEIGHT = 18
-ROW_HEIGHT = 26
-FONT_SIZE = 13
-VALUE_SPACE = 48
+WIDTH = 280
+"""Width of the drawing in SVG units and CSS pixels: it fits the column beside its table (and
+shrinks on a narrower screen), so its text stays at its own size."""
+BAR_HEIGHT = 16
+ROW_HEIGHT = 24
+FONT_SIZE = 12
+VALUE_SPACE = 40
 """Room right of the longest bar for its value."""
 
 
