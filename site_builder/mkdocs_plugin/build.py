@@ -68,6 +68,7 @@ def build_site(project: Project, site_dir: Path) -> None:
     _refuse_dangerous_target(site_dir, settings)
     plugin = config.plugins[PLUGIN_NAME]
     assert isinstance(plugin, SiteBuilderPlugin)
+    plugin.preview_mode = False  # one plugin instance per process: the 写作台's preview shares it
     with _staging_folder(site_dir) as staging:
         config.site_dir = str(staging)
         # As `mkdocs build` does: plugins open their worker pools at startup, close them at shutdown.
@@ -82,6 +83,8 @@ def build_site(project: Project, site_dir: Path) -> None:
             raise BuildFailed(f"生成失败：{error}，网站没有更新", 1) from None
         finally:
             config.plugins.on_shutdown()
+        if plugin.settings.include_withheld:  # never a deployable site with drafts in it
+            raise BuildFailed("内部错误：预览模式的生成不能作为网站发布，网站没有更新", 1)
         leftover = staging / REUSED_FOLDER
         if leftover.is_dir():  # the plugin did not plan this build (switched off): nothing reused
             shutil.rmtree(leftover)

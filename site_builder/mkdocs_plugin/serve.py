@@ -237,9 +237,6 @@ class PreviewSite:
         self.config_file = str(project.config_file)
         self.builds = builds
         self.serve_url = serve_url
-        plugin = config.plugins.get(PLUGIN_NAME)
-        if isinstance(plugin, SiteBuilderPlugin):
-            plugin.preview_mode = True
         self.started = False
 
     @property
@@ -248,12 +245,23 @@ class PreviewSite:
         return self.builds / LIVE_LINK
 
     def build(self) -> list[str]:
-        """Rebuild what changed; the problems found, one line each (the last good preview stays)."""
-        if not self.started:
-            self.builds.mkdir(parents=True, exist_ok=True)
-            self.config.plugins.on_startup(command="serve", dirty=False)
-            self.started = True
-        return _build_and_switch(self.config, self.config_file, self.builds, self.serve_url)
+        """Rebuild what changed; the problems found, one line each (the last good preview stays).
+
+        MkDocs keeps one plugin instance per process (its `Plugins` option caches them), so the
+        site's own build in the same process shares it: preview mode is switched on for this build
+        only, and the caller runs one build at a time (`build_site` switches it off again).
+        """
+        self.builds.mkdir(parents=True, exist_ok=True)
+        plugin = self.config.plugins.get(PLUGIN_NAME)
+        if isinstance(plugin, SiteBuilderPlugin):
+            plugin.preview_mode = True
+        self.config.plugins.on_startup(command="serve", dirty=False)
+        self.started = True
+        try:
+            return _build_and_switch(self.config, self.config_file, self.builds, self.serve_url)
+        finally:
+            if isinstance(plugin, SiteBuilderPlugin):
+                plugin.preview_mode = False
 
     def close(self) -> None:
         if self.started:

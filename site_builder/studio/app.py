@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -34,6 +34,7 @@ from site_builder.deploy.folder import DeployError
 from site_builder.filenames import safe_file_name
 from site_builder.images.thumbnail import make_thumbnail
 from site_builder.importing.pipeline import WORD_SUFFIXES, import_document
+from site_builder.media_types import is_text, media_type
 from site_builder.project import Project
 from site_builder.settings import SiteSettings
 from site_builder.studio.articles import ArticleStore, Conflict, StudioError, version_of
@@ -214,7 +215,11 @@ async def site_info(request: Request, studio: Studio) -> Response:
 async def list_articles(request: Request, studio: Studio) -> Response:
     query = request.query_params
     result = await run_in_threadpool(
-        studio.store.listing, query.get("section", ""), query.get("status", ""), query.get("year", ""), query.get("q", "")
+        studio.store.listing,
+        query.get("section", ""),
+        query.get("status", ""),
+        query.get("year", ""),
+        query.get("q", ""),
     )
     return JSONResponse(result)
 
@@ -542,11 +547,15 @@ class PreviewFiles:
         if os.path.isdir(candidate):
             candidate = os.path.join(candidate, "index.html")
         headers = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
-        if os.path.isfile(candidate):
-            return FileResponse(candidate, headers=headers)
-        missing = os.path.join(root, "404.html")
-        if os.path.isfile(missing):
-            return FileResponse(missing, status_code=404, headers=headers)
+        # Read whole, not streamed: the next preview build may switch folders while it is sent.
+        for path, status in ((candidate, 200), (os.path.join(root, "404.html"), 404)):
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                continue
+            kind = media_type(path)
+            kind += "; charset=utf-8" if is_text(kind) else ""
+            return Response(data, status_code=status, media_type=kind, headers=headers)
         return Response("Not Found", status_code=404)
 
 

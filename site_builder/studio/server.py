@@ -16,6 +16,7 @@ import webbrowser
 
 import uvicorn
 
+from site_builder.project import Project
 from site_builder.studio import engine
 from site_builder.studio.app import StudioOptions, create_app
 from site_builder.studio.security import LOOPBACK, Session
@@ -105,21 +106,29 @@ def open_sockets(port: int, lan: bool, lan_host: str = "") -> tuple[list[socket.
     return sockets, session
 
 
-def run_studio(config_file: str, port: int, lan: bool, open_browser: bool, lan_host: str = "") -> int:
-    """Serve the studio until Ctrl+C; returns the exit code (0 when stopped)."""
-    project = engine.load(config_file)
-    sockets, session = open_sockets(port, lan, lan_host)
+def studio_options(
+    project: Project, config_file: str, session: Session, limits: Limits | None = None
+) -> tuple[StudioOptions, engine.Preview]:
+    """The app's options with the engine's preview and build; close the preview when done."""
     settings = project.settings
     cache = settings.cache_dir or settings.project_dir / ".cache" / "site_builder"
     preview = engine.Preview(config_file, cache / "studio" / "preview", session.preview_origin + "/")
     options = StudioOptions(
         project=project,
         session=session,
-        limits=Limits(),
+        limits=limits or Limits(),
         preview_build=preview.build,
         preview_live=preview.live,
         site_build=engine.build,
     )
+    return options, preview
+
+
+def run_studio(config_file: str, port: int, lan: bool, open_browser: bool, lan_host: str = "") -> int:
+    """Serve the studio until Ctrl+C; returns the exit code (0 when stopped)."""
+    project = engine.load(config_file)
+    sockets, session = open_sockets(port, lan, lan_host)
+    options, preview = studio_options(project, config_file, session)
     config = uvicorn.Config(create_app(options), log_level="warning", lifespan="on", server_header=False)
     server = StudioServer(config, session, open_browser)
     try:

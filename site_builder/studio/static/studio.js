@@ -34,7 +34,10 @@
     clearTimeout(say.timer);
     say.timer = setTimeout(() => { statusBox.textContent = ""; }, 6000);
   }
+  let routeId = 0; // a screen whose route was left while it waited for data must not draw
+  class Stale extends Error {}
   async function api(method, url, body, extra) {
+    const started = routeId;
     const options = { method, headers: { "X-CSRF-Token": CSRF, "X-Studio-User": encodeURIComponent(me.value.trim()) }, credentials: "same-origin" };
     if (body instanceof FormData) options.body = body;
     else if (body !== undefined) { options.body = JSON.stringify(body); options.headers["Content-Type"] = "application/json"; }
@@ -42,6 +45,7 @@
     const response = await fetch(url, options);
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
+    if (started !== routeId && method === "GET") throw new Stale("left");
     if (!response.ok) {
       const error = new Error(data.error || ("出错了（" + response.status + "）"));
       error.status = response.status; error.data = data;
@@ -73,6 +77,7 @@
   async function route() {
     const [path, query] = (location.hash.slice(1) || "/").split("?");
     const params = new URLSearchParams(query || "");
+    routeId += 1;
     if (leaveGuard) { leaveGuard = null; }
     const name = { "/": "list", "/new": "new", "/import": "import", "/review": "review", "/publish": "publish", "/edit": "edit" }[path] || "list";
     for (const link of document.querySelectorAll("[data-nav]")) {
@@ -84,6 +89,7 @@
       await ({ list: showList, new: showNew, import: showImport, review: showReview, publish: showPublish, edit: showEdit }[name])(params);
       updateReviewCount();
     } catch (error) {
+      if (error instanceof Stale) return;
       main.replaceChildren(el("h1", { text: "出错了" }), el("p", { class: "notice error", text: error.message }));
     }
     main.focus({ preventScroll: true });
@@ -127,10 +133,10 @@
     return el("li", {},
       el("div", {}, el("a", { class: "title", href: editLink(a.src), text: a.title || "（没有标题）" })),
       el("div", { class: "meta" }, badge(a.status), " ", sectionTitle(a.section), " · ", a.date || "没有日期", " · ", a.reason),
-      a.review_note ? el("p", { class: "notice warn", text: "审核意见：" + a.review_note }) : null,
+      a.review_note ? el("p", { class: "notice warn", text: "审核意见：" + a.review_note }) : "",
       problems.length ? el("ul", { class: "problems" }, problems.map((p) => el("li", { class: p.severity === "错误" ? "error" : "warn" },
         (p.line ? "第 " + p.line + " 行：" : "") + p.message + (p.hint ? "（" + p.hint + "）" : "") + " ",
-        el("a", { href: editLink(a.src, "&field=" + q(p.field || "") + "&line=" + (p.body_line || 0)), text: "去改正" })))) : null,
+        el("a", { href: editLink(a.src, "&field=" + q(p.field || "") + "&line=" + (p.body_line || 0)), text: "去改正" })))) : "",
     );
   }
 
@@ -240,8 +246,8 @@
       const side = el("aside", { class: "side", "aria-label": "检查、预览和历史版本" });
       this.saveButton = el("button", { type: "button", class: "primary", onclick: () => this.save(), text: "保存" });
       const bar = el("div", { class: "toolbar" }, this.saveButton,
-        site.require_review && this.fields.draft ? el("button", { type: "button", onclick: () => this.submitForReview(), text: "写好了，送审" }) : null,
-        data.url ? el("a", { class: "button", href: "#preview", text: "看预览" }) : null,
+        site.require_review && this.fields.draft ? el("button", { type: "button", onclick: () => this.submitForReview(), text: "写好了，送审" }) : "",
+        data.url ? el("a", { class: "button", href: "#preview", text: "看预览" }) : "",
         el("a", { class: "button", href: "#history", text: "历史版本" }),
         el("span", { class: "meta", id: "save-state", "aria-live": "polite" }));
       left.append(el("h1", { text: this.fields.title || "（没有标题）" }),
@@ -328,7 +334,7 @@
       const input = el("input", { id, list: "dl-" + key, autocomplete: "off", "aria-describedby": id + "-help" });
       const draw = () => {
         holder.replaceChildren(...this.fields[key].map((value, index) => el("span", { class: "chip" }, value,
-          el("button", { type: "button", "aria-label": "删除" + label + "“" + value + "”", onclick: () => { const next = this.fields[key].slice(); next.splice(index, 1); this.set(key, next); draw(); input.focus(); }, text: "×" }))), input);
+          el("button", { type: "button", onclick: () => { const next = this.fields[key].slice(); next.splice(index, 1); this.set(key, next); draw(); input.focus(); } }, "×", el("span", { class: "visually-hidden", text: "删除" + label + "“" + value + "”" })))), input);
       };
       const add = () => {
         const parts = input.value.split(/[,，、;；]/).map((s) => s.trim()).filter(Boolean);
@@ -357,7 +363,7 @@
       box.append(el("h2", { id: "h-photos", text: "照片" }),
         dropzone("把手机里的照片（JPEG、HEIC、PNG）拖到这里，或", el("label", { for: "p-files", class: "button primary", text: "选择照片" }), (files) => this.upload(files, true)),
         picker,
-        site.lan ? el("button", { type: "button", onclick: () => this.phone(), text: "用手机上传（扫二维码）" }) : null,
+        site.lan ? el("button", { type: "button", onclick: () => this.phone(), text: "用手机上传（扫二维码）" }) : "",
         el("div", { id: "phone-qr" }),
         el("ul", { class: "field-problems", "aria-live": "polite" }));
       this.photoList = el("ul", { class: "photos", "aria-label": "图集" });
@@ -378,8 +384,8 @@
           el("div", { class: "meta", text: (isCover ? "【封面】" : "") + photo.src }),
           el("div", { class: "field" }, el("label", { for: "cap-" + index, text: "照片说明" }), caption),
           el("div", { class: "buttons" },
-            el("button", { type: "button", class: "small", disabled: index === 0, "aria-label": "把“" + photo.src + "”前移", onclick: () => this.movePhoto(index, -1), text: "← 前移" }),
-            el("button", { type: "button", class: "small", disabled: index === photos.length - 1, "aria-label": "把“" + photo.src + "”后移", onclick: () => this.movePhoto(index, 1), text: "后移 →" }),
+            el("button", { type: "button", class: "small", disabled: index === 0, onclick: () => this.movePhoto(index, -1) }, "← 前移", el("span", { class: "visually-hidden", text: "：" + photo.src })),
+            el("button", { type: "button", class: "small", disabled: index === photos.length - 1, onclick: () => this.movePhoto(index, 1) }, "后移 →", el("span", { class: "visually-hidden", text: "：" + photo.src })),
             el("button", { type: "button", class: "small", "aria-pressed": isCover ? "true" : "false", onclick: () => { this.set("cover", isCover ? "" : photo.src); this.drawPhotos(); }, text: isCover ? "取消封面" : "设为封面" }),
             el("button", { type: "button", class: "small", onclick: () => this.insert("![" + (photo.caption || "") + "](" + encodeMarkdownPath(photo.src) + ")"), text: "插入正文" }),
             el("button", { type: "button", class: "small danger", onclick: () => { const next = this.fields.photos.filter((_, i) => i !== index); this.set("photos", next); if (isCover) this.set("cover", ""); this.drawPhotos(); }, text: "移出图集" })));
@@ -447,12 +453,12 @@
         toolbar: [
           button("heading", "小标题", "小标题", EasyMDE.toggleHeading2),
           button("bold", "加粗", "加粗", EasyMDE.toggleBold),
-          button("ul", "• 列表", "列表", EasyMDE.toggleUnorderedList),
-          button("ol", "1. 编号", "编号列表", EasyMDE.toggleOrderedList),
+          button("ul", "• 列表", "• 列表", EasyMDE.toggleUnorderedList),
+          button("ol", "1. 编号", "1. 编号", EasyMDE.toggleOrderedList),
           button("quote", "引用", "引用", EasyMDE.toggleBlockquote),
           button("link", "链接", "链接", EasyMDE.drawLink),
           button("table", "表格", "表格", EasyMDE.drawTable),
-          button("more", "摘要到此为止", "在这里分开摘要和正文", () => this.insert("\n<!-- more -->\n")),
+          button("more", "摘要到此为止", "摘要到此为止", () => this.insert("\n<!-- more -->\n")),
           "|",
           button("undo", "撤销", "撤销", EasyMDE.undo),
           button("redo", "重做", "重做", EasyMDE.redo),
@@ -513,7 +519,7 @@
       });
       this.problemBox.replaceChildren(
         problems.length ? el("ul", { class: "problems" }, items) : el("p", { text: "没有发现问题。" }),
-        result.publication ? el("p", { class: "meta", text: "发布状态：" + result.publication }) : null);
+        result.publication ? el("p", { class: "meta", text: "发布状态：" + result.publication }) : "");
     }
     // -- preview --
     previewPanel() {
@@ -521,17 +527,25 @@
       return el("section", { "aria-labelledby": "h-preview", id: "preview", tabindex: "-1" }, el("h2", { id: "h-preview", text: "预览（保存后自动更新）" }), this.previewBox);
     }
     async refreshPreview(generation) {
+      try { await this.drawPreview(generation); } catch (error) { if (!(error instanceof Stale)) this.previewBox.replaceChildren(el("p", { class: "error", text: error.message })); }
+    }
+    async drawPreview(generation) {
       if (!site.preview || !this.data.url) {
         this.previewBox.replaceChildren(el("p", { class: "meta", text: this.data.url ? "预览没有开启" : "文章有错误，改正并保存后才能预览" }));
         return;
       }
-      const state = await api("GET", "/api/preview" + (generation ? "?wait=" + generation : ""));
+      let state = await api("GET", "/api/preview");
+      const wanted = generation || (state.requested > state.built ? state.requested : 0);
+      if (wanted && state.built < wanted) {
+        this.previewBox.replaceChildren(el("p", { text: "预览正在更新……" }));
+        state = await api("GET", "/api/preview?wait=" + wanted);
+      }
       const url = site.preview + "/" + this.data.url + "?v=" + state.built;
       const frame = (kind, title) => el("figure", {}, el("div", { class: "frame-box " + kind }, el("iframe", { src: url, title, loading: "lazy" })), el("figcaption", { class: "meta", text: title }));
       this.previewBox.replaceChildren(
-        state.built ? el("div", { class: "preview-frames" }, frame("phone", "手机上的样子"), frame("desktop", "电脑上的样子")) : el("p", { text: "预览正在生成……" }),
+        state.built ? el("div", { class: "preview-frames", tabindex: "0", role: "group", "aria-label": "预览" }, frame("phone", "手机上的样子"), frame("desktop", "电脑上的样子")) : el("p", { text: "预览正在生成……" }),
         el("p", {}, el("a", { href: url, target: "_blank", rel: "noopener", text: "在新窗口中打开预览" }), state.seconds ? "（用时 " + state.seconds + " 秒）" : ""),
-        state.problems.length ? el("ul", { class: "problems" }, state.problems.slice(0, 5).map((p) => el("li", { class: "error", text: p }))) : null);
+        state.problems.length ? el("ul", { class: "problems" }, state.problems.slice(0, 5).map((p) => el("li", { class: "error", text: p }))) : "");
       if (!state.built) setTimeout(() => this.refreshPreview(1), 1500);
     }
     // -- history --
@@ -711,13 +725,13 @@
       }
     }
     function pages(title, urls, base) {
-      return el("div", { class: "changes" }, el("h3", { text: title + "（" + urls.length + "）" }),
+      return el("div", { class: "changes" }, el("h2", { text: title + "（" + urls.length + "）" }),
         urls.length ? el("ul", {}, urls.slice(0, 50).map((u) => el("li", {}, base ? el("a", { href: base + u, target: "_blank", rel: "noopener", text: u || "首页" }) : u)),
-          urls.length > 50 ? el("li", { text: "……另有 " + (urls.length - 50) + " 页" }) : null) : el("p", { class: "meta", text: "无" }));
+          urls.length > 50 ? el("li", { text: "……另有 " + (urls.length - 50) + " 页" }) : "") : el("p", { class: "meta", text: "无" }));
     }
     function showResult(r) {
       result.replaceChildren(el("p", { class: "notice", text: "发布完成（" + r.seconds + " 秒）：" + r.summary }),
-        r.link ? el("p", {}, "网站地址：", el("a", { href: r.link, target: "_blank", rel: "noopener", text: r.link })) : null,
+        r.link ? el("p", {}, "网站地址：", el("a", { href: r.link, target: "_blank", rel: "noopener", text: r.link })) : "",
         pages("新增的页面", r.added, r.link), pages("更新的页面", r.updated, r.link), pages("删除的页面", r.removed, ""));
     }
     async function rollback() {
@@ -728,12 +742,13 @@
     const counts = data.counts;
     main.replaceChildren(el("h1", { text: "发布网站" }),
       el("p", { text: "发布前的情况：" + counts["已发布"] + " 篇会发布，" + counts["待审核"] + " 篇待审核，" + counts["草稿"] + " 篇草稿，" + counts["定时"] + " 篇定时发布，" + counts["有错误"] + " 篇有错误。" }),
-      broken.length ? el("div", { class: "notice error" }, el("p", { text: "这些文章有错误，改正后才能发布网站：" }), el("ul", {}, broken.map((a) => el("li", {}, el("a", { href: editLink(a.src), text: a.title }), "：", (a.problems[0] || {}).message || "")))) : null,
-      site.targets.length ? [field("发布到", target), el("div", { class: "toolbar" }, start, back), progress, phase, result]
-        : el("p", { class: "notice warn", text: "mkdocs.yml 里还没有配置发布位置。请维护人员在 site_builder 下加上 deploy，例如：deploy: {production: /srv/www/site}" }));
+      broken.length ? el("div", { class: "notice error" }, el("p", { text: "这些文章有错误，改正后才能发布网站：" }), el("ul", {}, broken.map((a) => el("li", {}, el("a", { href: editLink(a.src), text: a.title }), "：", (a.problems[0] || {}).message || "")))) : "",
+      ...(site.targets.length ? [field("发布到", target), el("div", { class: "toolbar" }, start, back), progress, phase, result]
+        : [el("p", { class: "notice warn", text: "mkdocs.yml 里还没有配置发布位置。请维护人员在 site_builder 下加上 deploy，例如：deploy: {production: /srv/www/site}" })]));
     const state = await api("GET", "/api/publish");
     if (state.running) poll(); else if (state.result) showResult(state.result);
   }
 
+  window.addEventListener("unhandledrejection", (event) => { if (event.reason instanceof Stale) event.preventDefault(); });
   route(); // a deferred script: the page is parsed
 })();
