@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
 DEPS    := pyproject.toml constraints.txt
 
-.PHONY: site serve test check lint bench bench-large constraints clean browser
+.PHONY: site serve studio vendor test check lint bench bench-large constraints clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,20 @@ site: $(VENV)/.installed-site
 
 serve: $(VENV)/.installed-site
 	$(BIN)/site-builder serve
+
+# The 写作台 (issue #16): write, import, check, preview, review and publish in the browser.
+studio: $(VENV)/.installed-site
+	$(BIN)/site-builder studio
+
+# Refresh the 写作台's vendored editor from npm (needs Node's npm; `make site` never does).
+# Its name, version, licence and sha256 are recorded in site_builder/studio/static/vendor/VENDORED.md.
+EASYMDE_VERSION := 2.21.0
+vendor:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cd "$$tmp" && npm pack --silent easymde@$(EASYMDE_VERSION) >/dev/null && tar xzf easymde-$(EASYMDE_VERSION).tgz; \
+	out=$(CURDIR)/site_builder/studio/static/vendor/easymde; mkdir -p "$$out"; \
+	cp package/dist/easymde.min.js package/dist/easymde.min.css package/LICENSE "$$out/"; \
+	cd "$$out" && sha256sum easymde.min.js easymde.min.css LICENSE
 
 check: $(VENV)/.installed-site
 	$(BIN)/site-builder check
@@ -59,6 +73,7 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.search_bench --articles 2000
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.images --sweep
+	$(BIN)/python -m bench.studio
 
 bench-large: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.search_bench --articles 10000 --no-build-rows
