@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
 DEPS    := pyproject.toml constraints.txt
 
-.PHONY: site serve studio vendor test check lint bench bench-large constraints clean browser
+.PHONY: site serve studio vendor test check lint bench bench-large constraints clean browser audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,14 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: $(VENV)/.installed-test browser
+# axe-core for the accessibility tests (tests/test_reader_browser.py): from npm, exactly as
+# tests/js/package-lock.json pins it; a test tool, never part of the package or the site.
+AXE := tests/js/node_modules/axe-core/axe.min.js
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+test: $(VENV)/.installed-test browser $(AXE)
 	$(BIN)/python -m pytest
 
 # All three checks run, so one pass lists every finding; the target fails if any of them did.
@@ -78,6 +85,13 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 bench-large: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.search_bench --articles 10000 --no-build-rows
 	$(BIN)/python -m bench.run --large
+
+# Lighthouse (from npm through npx; LIGHTHOUSE picks the version) against the demo built into site/,
+# served on 127.0.0.1 with gzip as a web server would: the four scores of the home page, a list and
+# an article, on a phone and a desktop (tools/audit.py).
+LIGHTHOUSE ?= lighthouse@13.5.0
+audit: site browser
+	CHROME_PATH=/usr/bin/chromium LIGHTHOUSE=$(LIGHTHOUSE) $(BIN)/python -m tools.audit site
 
 # Regenerate constraints.txt: a throw-away venv gets every extra at the newest versions that
 # pyproject.toml allows, and its `pip freeze` (less site_builder itself) becomes the pins.

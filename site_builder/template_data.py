@@ -202,7 +202,11 @@ class TemplateData:
         images = self._images(article)
         if images is None or not images.gallery:
             return Markup("")
-        items = [(use.plan, use.ref.caption, use.ref.alt) for use in images.gallery]
+        # Each photo is the only content of its lightbox link, so it needs a name (axe: link-name).
+        items = [
+            (use.plan, use.ref.caption, use.ref.alt or use.ref.caption or f"{article.title}（第 {number} 张照片）")
+            for number, use in enumerate(images.gallery, start=1)
+        ]
         element = gallery_element(items, variant_urls(images, page_url), "gallery")
         return Markup(to_html(element))
 

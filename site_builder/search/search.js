@@ -695,9 +695,8 @@
       toggle.addEventListener("change", function () { if (toggle.checked && document.activeElement !== input) input.focus(); });
     }
     if (opener) {
-      opener.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); input.focus(); }
-      });
+      // The header's magnifier (a button on phones, where the box itself is hidden).
+      opener.addEventListener("click", function () { open(); input.focus(); });
     }
     document.addEventListener("keydown", function (event) {
       var target = event.target, typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
@@ -711,7 +710,7 @@
     document.addEventListener("click", function (event) {
       var target = event.target;
       if (!toggle || !toggle.checked || target === toggle || box.contains(target)) return;
-      if (target.closest && target.closest("label[for='__search']")) return;
+      if (target.closest && target.closest("label[for='__search'], [data-sb-search-open]")) return;
       close();
     });
     search("", false);

@@ -51,7 +51,9 @@
   /* ---- read-aloud ---------------------------------------------------------------------- */
 
   var BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, dt, dd, figcaption, blockquote, th, td";
-  var SKIP = "nav, script, style, [hidden], [aria-hidden='true'], [data-sb-no-read], .sb-share-tools";
+  /* Not read: navigation, the breadcrumb and the list of dates, units and tags above the text. */
+  var SKIP = "nav, script, style, [hidden], [aria-hidden='true'], [data-sb-no-read], .sb-share-tools, " +
+    ".sb-breadcrumb, .sb-article__meta";
 
   /* A Chinese voice: zh-CN first, then any Mandarin in simplified characters. */
   function chineseVoice() {

@@ -90,9 +90,10 @@
     var address = base.split("#")[0];
     var source = '<p style="' + STYLE.source + '">本文来源：' + escapeText(siteName) + "<br>原文链接：" + escapeText(address) + "</p>";
     var html = "<section>" + parts.join("") + source + "</section>";
-    var holder = document.createElement("div");
-    holder.innerHTML = html;
-    return {html: html, text: holder.innerText || holder.textContent};
+    /* The plain-text twin, read in a document that is never shown (so no photo is fetched). */
+    var lines = html.replace(/<br>|<\/(p|h3|li|blockquote|tr|section)>/g, "$&\n");
+    var text = new DOMParser().parseFromString(lines, "text/html").body.textContent;
+    return {html: html, text: text.replace(/\n{3,}/g, "\n\n").trim()};
   }
 
   function copyWithSelection(html) {
