@@ -208,7 +208,8 @@ def test_serve_shows_each_saved_edit_and_a_changed_title_in_the_listing(demo_pro
             assert wait_until(lambda n=number: f"第{n}次保存的一句话" in fetch(page)[1], 60), number
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("title: ", "title: 改过标题的", 1), encoding="utf-8")
-        assert wait_until(lambda: "改过标题的" in fetch(f"http://127.0.0.1:{port}/reports/")[1], 60)
+        # The month's archive lists it (the section's first page holds only the newest ten reports).
+        assert wait_until(lambda: "改过标题的" in fetch(f"http://127.0.0.1:{port}/archive/2025/07/")[1], 60)
         assert "第2次保存的一句话" in fetch(page)[1] and "第0次保存的一句话" in fetch(page)[1]
     finally:
         server.terminate()
