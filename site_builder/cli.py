@@ -111,7 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--simplify", action="store_true", help="把繁体字转换为简体")
     studio = command("studio", "写作台：在浏览器里写文章、导入 Word、检查、预览、审核和发布")
     studio.add_argument("--port", type=int, default=8765, help="写作台的端口（默认 8765）")
-    studio.add_argument("--lan", action="store_true", help="局域网模式：允许同一 Wi-Fi 下的手机扫码上传照片（默认关闭）")
+    studio.add_argument(
+        "--lan", action="store_true", help="局域网模式：允许同一 Wi-Fi 下的手机扫码上传照片（默认关闭）"
+    )
     studio.add_argument("--lan-address", default="", help="局域网模式下本机的地址（有多个网络时指定）")
     studio.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
     stats = command("stats", "统计已发布的文章：各单位每月的篇数、活动报道、照片和参与人数，各栏目和人物的篇数")
