@@ -65,7 +65,7 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def first_article(site: Path) -> str:
     """The newest report with photos (its cover is the page's largest picture), else any article."""
-    candidates = sorted(site.glob("reports/*/*/index.html"), reverse=True) or sorted(site.glob("*/20*/*/index.html"))
+    candidates = sorted(site.glob("reports/20*/*/index.html"), reverse=True) or sorted(site.glob("*/20*/*/index.html"))
     for page in candidates:
         if "<picture" in page.read_text(encoding="utf-8"):
             return page.parent.relative_to(site).as_posix() + "/"
