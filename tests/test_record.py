@@ -229,3 +229,16 @@ def test_chronicle_sections_must_be_declared(make_project, capsys, key):
     )
     code, output = run_cli(["check"], capsys)
     assert code == 2 and "栏目“dongtai”没有在 sections 中声明" in output
+
+
+def test_a_site_without_the_default_chronicle_sections_needs_no_option(make_project, capsys):
+    # The default (news, reports) applies to the sections a site has; only a name written in
+    # mkdocs.yml must be a declared section.
+    project = make_project({"dongtai/2024-05-01-a.md": "---\ntitle: a\ndate: 2024-05-01\n---\n"})
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    sections = text[text.index("      sections:") :]
+    config.write_text(text.replace(sections, "      sections:\n        dongtai: {title: 工作动态}\n"), encoding="utf-8")
+    code, output = run_cli(["build"], capsys)
+    assert code == 0, output
+    assert not (project / "site/archive/2024/dashiji").exists()  # nothing is in a 大事记 by default here

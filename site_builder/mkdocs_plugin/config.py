@@ -28,6 +28,8 @@ from site_builder.settings import (
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 DEFAULT_IMAGES = ImageSettings()
+DEFAULT_CHRONICLE_SECTIONS = ("news", "reports")
+"""In the 大事记 unless the site says otherwise (CONTRACT): 工作动态 and 活动报道."""
 RESERVED_FOLDERS = ("templates", "tags", "units", "people", "categories", "archive", "subscribe", "assets", "search")
 
 
@@ -113,9 +115,9 @@ class SiteBuilderConfig(Config):
     """Full-text search of the articles: our sharded index under `search/` and the header search box.
     It replaces Material's `search` plugin, which is switched off (with a warning) while this is on."""
     sanitize_html = c.Type(bool, default=True)
-    chronicle_sections = c.ListOfItems(c.Type(str), default=["news", "reports"])
+    chronicle_sections = c.Optional(c.ListOfItems(c.Type(str)))
     """Sections whose articles go into the year's 大事记 by default; an article overrides it with
-    `chronicle: true/false`."""
+    `chronicle: true/false`. Unset: `news` and `reports`, those of them the site declares."""
     stats_page = c.Type(bool, default=False)
     """Publish a 年度工作统计 page per year (`archive/YYYY/tongji/`); off unless the site wants its
     figures public."""
@@ -192,7 +194,7 @@ def rule_problems(options: SiteBuilderConfig, broken: set[str]) -> list[tuple[st
             days = options.sections[name].stale_after_days
             if days is not None and days < 1:
                 problems.append(("sections", f"栏目“{name}”的 stale_after_days 应是至少为 1 的天数，现在是 {days}"))
-    if ok("sections") and ok("chronicle_sections"):
+    if ok("sections") and ok("chronicle_sections") and options.chronicle_sections is not None:
         unknown = [name for name in options.chronicle_sections if name not in options.sections]
         if unknown:
             declared = "、".join(options.sections)
@@ -301,6 +303,10 @@ def to_settings(plugin_config: SiteBuilderConfig, config: MkDocsConfig) -> SiteS
         site_description=config.site_description or "",
         use_directory_urls=config.use_directory_urls,
         proofread=plugin_config.proofread,
-        chronicle_sections=tuple(plugin_config.chronicle_sections),
+        chronicle_sections=tuple(
+            plugin_config.chronicle_sections
+            if plugin_config.chronicle_sections is not None
+            else [name for name in DEFAULT_CHRONICLE_SECTIONS if name in plugin_config.sections]
+        ),
         stats_page=plugin_config.stats_page,
     )
