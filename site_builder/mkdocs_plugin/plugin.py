@@ -29,6 +29,7 @@ from site_builder.feeds import FeedWriter, plan_feeds
 from site_builder.images.markdown import PictureExtension
 from site_builder.images.process import ImageProcessor
 from site_builder.mkdocs_plugin.config import SiteBuilderConfig, to_settings
+from site_builder.mkdocs_plugin.engine import current_engine, rewrite_generator
 from site_builder.mkdocs_plugin.files import select_published_files
 from site_builder.mkdocs_plugin.images import ImageStage
 from site_builder.mkdocs_plugin.incremental import IncrementalStage
@@ -79,6 +80,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
         self.line_breaks = CjkLineBreakExtension()
+        self.engine = current_engine()
         self.images: ImageStage | None = None
         self.incremental: IncrementalStage | None = None
         """Kept across `serve` rebuilds: the last build's state and keys live here."""
@@ -118,6 +120,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        log.info(f"生成引擎：{self.engine.generator}")
 
     def on_shutdown(self) -> None:
         self.pool.close()
@@ -270,7 +273,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         spec = self.registry.get(page.file.src_uri)
         if spec is not None and spec.article is not None:
             page.content = ""
-        return None
+        return rewrite_generator(output, self.engine, config.extra.get("generator", True) is not False)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        # 404.html is a theme template, not a page: its generator tag is rewritten here.
+        if not template_name.endswith(".html"):
+            return None
+        return rewrite_generator(output_content, self.engine, config.extra.get("generator", True) is not False)
 
     # Last, after other plugins' post-build work.
     @event_priority(-100)
