@@ -22,6 +22,7 @@ from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.config_options import Plugins
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
@@ -222,6 +223,24 @@ def _error_page(live: Path, code: int, problems: list[str]) -> bytes | None:
     return None
 
 
+def load_with_own_plugins(config_file: str) -> MkDocsConfig:
+    """mkdocs.yml loaded with plugin instances of its own.
+
+    MkDocs caches one instance per plugin name on its `plugins` option, a class attribute shared by
+    every configuration of the process (so that `serve` keeps plugins across reloads). The preview
+    and the site's own build would then share one plugin and its incremental state, and each would
+    find the other's last build and rebuild everything (measured: 20 s instead of 3 s at 2,000).
+    """
+    option = MkDocsConfig.plugins
+    assert isinstance(option, Plugins)
+    shared = option.plugin_cache
+    option.plugin_cache = {}
+    try:
+        return load_config(config_file=config_file)
+    finally:
+        option.plugin_cache = shared
+
+
 class PreviewSite:
     """The 写作台's preview (issue #16): the whole site with drafts, future and unreviewed articles,
     built incrementally into `builds` as `serve` builds, and served from `builds/live`.
@@ -230,11 +249,9 @@ class PreviewSite:
     state apart from the site's; no build stamp is written, so `deploy` refuses this folder.
     """
 
-    def __init__(self, project: Project, builds: Path, serve_url: str) -> None:
-        config = project.engine_config
-        assert isinstance(config, MkDocsConfig)
-        self.config = config
-        self.config_file = str(project.config_file)
+    def __init__(self, config_file: str, builds: Path, serve_url: str) -> None:
+        self.config = load_with_own_plugins(config_file)
+        self.config_file = config_file
         self.builds = builds
         self.serve_url = serve_url
         self.started = False
@@ -247,9 +264,9 @@ class PreviewSite:
     def build(self) -> list[str]:
         """Rebuild what changed; the problems found, one line each (the last good preview stays).
 
-        MkDocs keeps one plugin instance per process (its `Plugins` option caches them), so the
-        site's own build in the same process shares it: preview mode is switched on for this build
-        only, and the caller runs one build at a time (`build_site` switches it off again).
+        The preview has plugin instances of its own (`load_with_own_plugins`), so its incremental
+        state survives the site's builds in the same process; preview mode is still switched on for
+        its builds only, and `build_site` refuses a build made in it, whatever instance it gets.
         """
         self.builds.mkdir(parents=True, exist_ok=True)
         plugin = self.config.plugins.get(PLUGIN_NAME)

@@ -33,7 +33,7 @@ class Preview:
     """The whole site with withheld articles, built incrementally for the preview only."""
 
     def __init__(self, config_file: str, builds: Path, serve_url: str) -> None:
-        self.site = PreviewSite(load_project(config_file), builds, serve_url)
+        self.site = PreviewSite(config_file, builds, serve_url)
 
     @property
     def live(self) -> Path:
