@@ -26,7 +26,8 @@ from typing import Any
 
 from site_builder import __version__
 from site_builder.atomic import write_file_atomically
-from site_builder.content.links import page_links
+from site_builder.attachment_links import labels_for_page
+from site_builder.content.links import Attachment, page_links
 from site_builder.content.model import Article
 from site_builder.deploy.manifest import SiteFile
 from site_builder.images.collect import PageImages
@@ -74,8 +75,11 @@ class PageKeys:
         images: Mapping[str, PageImages],
         registry: PageRegistry,
         source_digests: Mapping[str, str],
+        attachments: tuple[Attachment, ...] = (),
     ) -> None:
         self.fingerprint = build_fingerprint
+        self.attachments = attachments
+        """The site's attachments: the type and size shown after a link to one are in its page."""
         self.images = images
         self.registry = registry
         self.source_digests = source_digests
@@ -94,6 +98,8 @@ class PageKeys:
             digest.update(_file_digest(spec.source))
         if spec.article is not None:  # the URLs of the pages its body links to are in its HTML
             self._walk(digest, [_url_of(self.registry.get(target)) for target in page_links(spec.article)])
+            if self.attachments:
+                self._walk(digest, sorted(labels_for_page(spec.src_uri, self.attachments).items()))
         return digest.hexdigest()
 
     def _record(self, value: object) -> bytes:

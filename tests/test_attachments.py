@@ -71,3 +71,26 @@ def test_links_that_cannot_work_are_errors_in_check_and_build_alike(make_project
                 location,
                 output,
             )
+
+
+def test_attachment_links_say_their_type_and_size_and_follow_a_changed_file(make_project, capsys):
+    folder = "notices/2024-05-01-报名通知"
+    project = make_project(
+        {
+            f"{folder}/index.md": NOTICE + "\n[外部链接](https://example.org/a.pdf)\n",
+            f"{folder}/附件1：报名表.docx": b"PK\x03\x04" + b"x" * 120_000,
+            f"{folder}/实施 方案.pdf": b"%PDF-1.7" + b"y" * (2 * 1024 * 1024),
+        }
+    )
+    code, output = run_cli(["build"], capsys)
+    assert code == 0, output
+    [page] = (project / "site").glob("notices/2024/*/index.html")
+    text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+    assert "附件1：报名表（Word，117 KB）" in text and "实施方案（PDF，2.0 MB）" in text
+    assert "外部链接（" not in text
+
+    # A new version of the form, same article: the incremental build shows its new size.
+    (project / "content" / folder / "附件1：报名表.docx").write_bytes(b"PK\x03\x04" + b"x" * 300)
+    code, output = run_cli(["build"], capsys)
+    assert code == 0, output
+    assert "附件1：报名表（Word，1 KB）" in re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))

@@ -73,7 +73,7 @@ class IncrementalStage:
         what did not change."""
         self.previous_site = previous_site
         self.fingerprint = _fingerprint(config, site)
-        page_keys = PageKeys(self.fingerprint, images, registry, site.source_digests)
+        page_keys = PageKeys(self.fingerprint, images, registry, site.source_digests, site.attachments)
         self.keys = {spec.dest_uri: page_keys.key(spec) for spec in registry}
         self.search_key = _search_key(self.fingerprint, registry, self.keys)
         self.carried = {}

@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 from PIL import Image
 
+from site_builder.attachment_links import AttachmentLinkExtension, labels_for_page
 from site_builder.cjk_breaks import CjkLineBreakExtension
 from site_builder.content.cache import ArticleCache
 from site_builder.diagnostics import Diagnostics
@@ -80,6 +81,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.pictures = PictureExtension()
         self.sanitizer = SanitizeExtension()
         self.line_breaks = CjkLineBreakExtension()
+        self.attachment_links = AttachmentLinkExtension()
         self.engine = current_engine()
         self.images: ImageStage | None = None
         self.incremental: IncrementalStage | None = None
@@ -151,6 +153,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         extensions: list[object] = config.markdown_extensions  # type: ignore[assignment]
         if self.pictures not in extensions:
             extensions.append(self.pictures)
+        if self.attachment_links not in extensions:
+            extensions.append(self.attachment_links)
         if self.line_breaks not in extensions:
             extensions.append(self.line_breaks)
         if self.config.sanitize_html and self.sanitizer not in extensions:
@@ -212,6 +216,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if spec is None:
             return None
         self.pictures.current = self.stage.current_page(spec.src_uri, page.url)
+        self.attachment_links.current = labels_for_page(spec.src_uri, self.site.attachments) if self.site else {}
         if spec.meta is not None:
             page.meta = dict(spec.meta)
         # Material prints these raw: they are escaped once here, for its templates only.
