@@ -147,11 +147,15 @@ def main() -> None:
         ("build after editing one article", one_edit),
         ("build after adding one article", added),
     ]
-    if not args.no_serve:
-        rows.append(("serve: save one article → updated page", serve_latency(project, article, args.repeat)))
-    print(f"\n{args.articles} articles, medians of {args.repeat} runs (seconds):")
+    print(f"\n{args.articles} articles, medians of {args.repeat} runs (seconds):", flush=True)
     for label, times in rows:
-        print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+        _print_row(label, times)
+    if not args.no_serve:
+        _print_row("serve: save one article → updated page", serve_latency(project, article, args.repeat))
+
+
+def _print_row(label: str, times: list[float]) -> None:
+    print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
 
 
 if __name__ == "__main__":
