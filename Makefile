@@ -85,6 +85,7 @@ bench: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 bench-large: $(VENV)/.installed-bench $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.search_bench --articles 10000 --no-build-rows
 	$(BIN)/python -m bench.run --large
+	$(BIN)/python -m bench.rebuild --articles 10000 --repeat 2 --no-serve
 
 # Lighthouse (from npm through npx; LIGHTHOUSE picks the version) against the demo built into site/,
 # served on 127.0.0.1 with gzip as a web server would: the four scores of the home page, a list and

@@ -1,18 +1,20 @@
 """Rebuild times (issue #10): cold, unchanged, one edit, one added article, and `serve` save → page.
 
-    python -m bench.rebuild [--articles 2000] [--repeat 3]
+    python -m bench.rebuild [--articles 2000] [--repeat 3] [--no-serve]
 
-Builds the seeded text corpus of `bench.corpus` (our plugin only: Material's search plugin would
-turn incremental builds off) with `site-builder build` as a user runs it, one process per build,
-and prints medians of wall-clock seconds. Each "one edit" appends a sentence to the first
-paragraph of the newest news article; "add one" writes a new article dated after every other.
-The `serve` row starts the preview, saves an edit and polls the article's page until the new
-sentence appears.
+Builds the shared bench corpus (`../shared/bench/make_corpus.py --photos 0`, the corpus of the
+issue's figures; copied into the project, since the runs edit it) with our plugin only (Material's
+search plugin would turn incremental builds off), with `site-builder build` as a user runs it, one
+process per build, and prints medians of wall-clock seconds. Each "one edit" adds a sentence to
+the newest published news article; "add one" writes a new article dated after every other. The
+`serve` row starts the preview, saves an edit and polls the article's page until it appears.
+`measure` is also called by `bench.search_bench` for its table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -23,7 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.corpus import generate, write_site_builder
+from bench import shared_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "site-builder"
@@ -39,15 +41,15 @@ def build(project: Path) -> float:
     return time.perf_counter() - started
 
 
-def newest_news(project: Path) -> Path:
-    """The newest published news article (the corpus also has drafts and future-dated ones)."""
-    today = NOW[:10]
+def newest_news(project: Path, manifest: dict) -> Path:
+    """The newest published single-file news article (the corpus also has drafts, future-dated
+    and unreviewed ones, which a preview would not show)."""
     published = [
-        path
-        for path in (project / "content" / "news").rglob("*.md")
-        if path.name[:10] <= today and "draft: true" not in path.read_text(encoding="utf-8")
+        entry
+        for entry in manifest["articles"]
+        if entry["section"] == "news" and entry["status"] == "published" and not entry["bundle"]
     ]
-    return max(published, key=lambda p: p.name)
+    return project / max(published, key=lambda entry: (entry["date"], entry["path"]))["path"]
 
 
 def edit(path: Path, sentence: str) -> None:
@@ -109,34 +111,32 @@ def _get(port: int, path: str) -> str:
         return ""
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-serve", action="store_true")
-    args = parser.parse_args()
-    project = ROOT / ".bench" / f"rebuild-{args.articles}"
+def measure(articles: int, repeat: int, serve: bool = True) -> list[tuple[str, list[float]]]:
+    """Rows of (label, seconds of each run) for a fresh copy of the corpus of `articles`."""
+    corpus = shared_corpus.prepare(articles)
+    project = ROOT / ".bench" / f"rebuild-shared-{articles}"
     shutil.rmtree(project, ignore_errors=True)
-    write_site_builder(generate(args.articles), project)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - search: {lang: zh}\n", ""), encoding="utf-8")
+    shutil.copytree(corpus / "content", project / "content")
+    shared_corpus.write_config(project, project / "content", material_search=False)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
 
     cold = [build(project)]
-    for _ in range(args.repeat - 1):
+    for _ in range(repeat - 1):
         shutil.rmtree(project / "site")
         shutil.rmtree(project / ".cache")
         cold.append(build(project))
-    unchanged = [build(project) for _ in range(args.repeat)]
-    article = newest_news(project)
+    unchanged = [build(project) for _ in range(repeat)]
+    article = newest_news(project, manifest)
     one_edit = []
-    for number in range(args.repeat):
+    for number in range(repeat):
         edit(article, f"第{number}次修改增加的一句话。")
         one_edit.append(build(project))
     added = []
-    for number in range(args.repeat):
-        new = project / "content" / "news" / "2026" / f"2026-10-31-新增文章{number}.md"
+    for number in range(repeat):
+        new = project / "content" / "news" / "2026" / f"2026-11-20-新增文章{number}.md"
+        new.parent.mkdir(parents=True, exist_ok=True)
         new.write_text(
-            f"---\ntitle: 新增文章{number}\ndate: 2026-10-31 1{number}:00\nreviewed_by: 周明华\n"
+            f"---\ntitle: 新增文章{number}\ndate: 2026-11-20 1{number}:00\nreviewed_by: 周明华\n"
             f"unit: 滨江社区关工委\n---\n\n新增文章的正文。\n",
             encoding="utf-8",
         )
@@ -147,15 +147,20 @@ def main() -> None:
         ("build after editing one article", one_edit),
         ("build after adding one article", added),
     ]
-    print(f"\n{args.articles} articles, medians of {args.repeat} runs (seconds):", flush=True)
-    for label, times in rows:
-        _print_row(label, times)
-    if not args.no_serve:
-        _print_row("serve: save one article → updated page", serve_latency(project, article, args.repeat))
+    if serve:
+        rows.append(("serve: save one article → updated page", serve_latency(project, article, repeat)))
+    return rows
 
 
-def _print_row(label: str, times: list[float]) -> None:
-    print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-serve", action="store_true")
+    args = parser.parse_args()
+    print(f"\n{args.articles} articles (shared bench corpus), medians of {args.repeat} runs (seconds):", flush=True)
+    for label, times in measure(args.articles, args.repeat, serve=not args.no_serve):
+        print(f"  {label:<42} {statistics.median(times):7.2f}   ({', '.join(f'{t:.2f}' for t in times)})", flush=True)
 
 
 if __name__ == "__main__":

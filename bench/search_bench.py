@@ -67,7 +67,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bench import shared_corpus
+from bench import rebuild, shared_corpus
 from bench.run import NOW as NOW_ENV
 from bench.run import timed
 from bench.search_queries import NOW, dump, generate, normalise
@@ -539,7 +539,23 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def report(size: int, results: dict, builds: dict, ratio: dict | None, indexing: dict | None, notes: list[str]) -> str:
+def rebuild_cell(rebuilds: dict[int, dict[str, float]] | None, size: int, label: str) -> str:
+    """A median from `bench.rebuild` (shared corpus, text only), or where to get it."""
+    seconds = (rebuilds or {}).get(size, {}).get(label)
+    if seconds is None:
+        return f"(python -m bench.rebuild --articles {size})"
+    return f"{seconds:.2f} s"
+
+
+def report(
+    size: int,
+    results: dict,
+    builds: dict,
+    ratio: dict | None,
+    indexing: dict | None,
+    notes: list[str],
+    rebuilds: dict[int, dict[str, float]] | None = None,
+) -> str:
     na = "not available"
 
     def cell(engine: str, render) -> str:
@@ -599,14 +615,14 @@ def report(size: int, results: dict, builds: dict, ratio: dict | None, indexing:
         ),
         (
             "`serve`: save one article → updated page, 2,000 articles",
-            "(to be added: bench.rebuild)",
-            "(to be added: bench.rebuild)",
+            "(not measured: Material's search turns incremental builds off)",
+            rebuild_cell(rebuilds, 2000, "serve: save one article → updated page"),
             "≤ 1 s",
         ),
         (
             "`build` after editing one article, 2,000 / 10,000 articles",
-            "(to be added: bench.rebuild)",
-            "(to be added: bench.rebuild)",
+            "(as a cold build)",
+            " / ".join(rebuild_cell(rebuilds, n, "build after editing one article") for n in (2000, 10000)),
             "≤ 2 s / ≤ 5 s",
         ),
     ]
@@ -703,6 +719,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--site-material", type=Path, help="a site already built with Material's search")
     parser.add_argument("--no-build-rows", action="store_true", help="skip the cold-build ratio to Material's blog")
     parser.add_argument("--ratio-size", type=int, default=1000)
+    parser.add_argument("--rebuild-sizes", type=int, nargs="*", default=[2000], help="bench.rebuild sizes (0: none)")
     parser.add_argument("--ratio-repeat", type=int, default=3, help="our builds for the ratio (median)")
     parser.add_argument("--ratio-material-repeat", type=int, default=2, help="Material's blog builds (median)")
     parser.add_argument("--limit", type=int, default=None, help="run only the first N queries (a quick look)")
@@ -804,6 +821,13 @@ def main(argv: list[str] | None = None) -> None:
         )
         ratio.update(size=args.ratio_size, config=config)
 
+    rebuilds: dict[int, dict[str, float]] = {}
+    if not args.no_build_rows:
+        for size in args.rebuild_sizes:
+            print(f"rebuilds of {size:,} articles (bench.rebuild) …", flush=True)
+            rows = rebuild.measure(size, args.ratio_repeat, serve=size <= 2000)
+            rebuilds[size] = {label: statistics.median(times) for label, times in rows}
+
     notes.insert(
         0,
         f"corpus: make_corpus.py --articles {args.articles} --photos 0 --seed {args.seed}"
@@ -815,7 +839,7 @@ def main(argv: list[str] | None = None) -> None:
     rerun = shlex.join(["python", "-m", "bench.search_bench", *(sys.argv[1:] if argv is None else argv)])
     notes.append(f"rerun: {rerun}; this run took {time.perf_counter() - started:.0f} s")
     print()
-    print(report(args.articles, results, builds, ratio, indexing, notes))
+    print(report(args.articles, results, builds, ratio, indexing, notes, rebuilds))
     if args.json is not None:
         args.json.write_text(
             json.dumps(
