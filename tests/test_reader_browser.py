@@ -372,3 +372,14 @@ def test_toolbar_keeps_working_after_material_instant_navigation(browser, instan
     assert "甲文章" in page.evaluate("window.__spoken")
     assert visit.errors == []
     visit.close()
+
+
+def test_touch_targets_of_the_toolbar_and_pager_are_44_px(browser, served_demo):  # noqa: F811
+    visit = Visit(browser, served_demo + LIST, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    assert visit.page.evaluate("matchMedia('(pointer: coarse)').matches")
+    sizes = visit.page.locator("[data-sb-reader-bar] button:visible, .sb-pager a").evaluate_all(
+        "elements => elements.map(e => { const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]; })"
+    )
+    assert len(sizes) >= 6 and any(label == "下一页" for label, _, _ in sizes), sizes
+    assert all(width >= 44 and height >= 44 for _, width, height in sizes), sizes
+    visit.close()
