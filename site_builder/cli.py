@@ -21,6 +21,7 @@ from typing import ClassVar, NoReturn
 
 from site_builder.diagnostics import Diagnostics
 from site_builder.mkdocs_plugin.build import build_site, load_project
+from site_builder.mkdocs_plugin.engine import engine_logger
 from site_builder.project import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, BuildFailed
 from site_builder.publication_rules import publication_time, withheld_report
 
@@ -49,22 +50,14 @@ class _MessageFormatter(logging.Formatter):
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_MessageFormatter())
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()  # ProperDocs' or MkDocs' root logger; `mkdocs.*` records reach both
     logger.handlers[:] = [handler]
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     logger.propagate = False
-    # MkDocs' own INFO lines ("Cleaning site directory" …) are noise for our users.
-    for name in (
-        "mkdocs.commands",
-        "mkdocs.structure",
-        "mkdocs.config",
-        "mkdocs.theme",
-        "mkdocs.utils",
-        "mkdocs.plugins.material",
-        "mkdocs.material",
-        "mkdocs.livereload",
-    ):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # The engine's own INFO lines ("Cleaning site directory" …) are noise for our users.
+    for engine in ("mkdocs", "properdocs"):
+        for name in ("commands", "structure", "config", "theme", "utils", "plugins.material", "material", "livereload"):
+            logging.getLogger(f"{engine}.{name}").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

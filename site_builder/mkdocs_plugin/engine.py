@@ -16,6 +16,7 @@ package beside this one, chosen here; the core would not change.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -50,6 +51,17 @@ def select_engine(environ: Mapping[str, str] = os.environ) -> None:
         import properdocs.replacement  # noqa: F401  (installs the mkdocs → properdocs redirect)
     except ImportError:
         return
+    # As `properdocs` itself does: records of loggers named `mkdocs.*` (ours, Material's) go
+    # through ProperDocs' root logger, where strict mode counts warnings.
+    legacy = logging.getLogger(MKDOCS)
+    legacy.parent = logging.getLogger(PROPERDOCS)
+    legacy.propagate = True
+    legacy.setLevel(logging.NOTSET)
+
+
+def engine_logger() -> logging.Logger:
+    """The root logger of the engine in use: where its messages, and ours, arrive."""
+    return logging.getLogger(PROPERDOCS if _runs_properdocs() else MKDOCS)
 
 
 def current_engine() -> Engine:
