@@ -186,3 +186,13 @@ def test_every_configuration_problem_is_listed_at_once_with_its_option(make_proj
         assert any(f"option '{option}'" in line and words in line for line in output.splitlines()), (option, output)
     assert "您是否想写 images_widths" in output and "您是否想写 region" in output
     assert not (project / "site").exists()
+
+
+def test_strict_build_fails_on_a_warning_of_ours_and_leaves_no_site(make_project, capsys):
+    # Under ProperDocs the warnings of our `mkdocs.*` loggers must still reach its strict-mode count.
+    project = make_project({"news/2024-05-01-甲.md": article("甲", titel="拼错的键")})
+    code, output = run_cli(["build", "--strict"], capsys)
+    assert code == 1 and "titel" in output, output
+    assert not (project / "site").exists()
+    code, output = run_cli(["build"], capsys)
+    assert code == 0 and (project / "site" / "index.html").is_file(), output
