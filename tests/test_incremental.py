@@ -16,6 +16,7 @@ import pytest
 
 from site_builder.deploy.manifest import manifest_digest, read_build_stamp, scan_site
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
+from site_builder.search import index as search_index
 from tests.conftest import article, run_cli, write_tree
 from tests.images_fixtures import phone_jpeg
 
@@ -160,6 +161,9 @@ def test_the_site_before_last_is_reused_without_writing_through_to_the_site_in_p
 ):
     # From the third build on, the staging folder is the spare (the site before last), whose files
     # may still be hard links to the current site's: a build must never write through them.
+    # Search batches of two articles, so that unchanged batches are taken from the cache.
+    monkeypatch.setattr(search_index, "BATCH_SIZE", 2)
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", 4)
     project = make_project(FILES)
     build(capsys)
     for scenario in ("body", "tag", "delete", "date across years", "add photo"):

@@ -297,3 +297,50 @@ def test_an_unchanged_index_is_not_rewritten_and_stale_files_go(tmp_path):
     stats = write_search_index(fewer, texts, folder)
     assert stats.removed >= 1 and not (folder / "d" / "11.json").exists()
     assert json.loads((folder / "meta.json").read_text())["documents"] == 11
+
+
+class CountingTexts(dict):
+    """Texts that remember which were asked for."""
+
+    def __init__(self, texts):
+        super().__init__(texts)
+        self.asked = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+
+def test_batches_named_by_page_keys_read_no_text_of_an_unchanged_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "BLOCK_SIZE", 16)
+    monkeypatch.setattr(search_index, "BATCH_SIZE", 8)
+    site, texts, _ = build(tmp_path, vocabulary_site(40))
+    site = dataclasses.replace(site, settings=dataclasses.replace(site.settings, cache_dir=tmp_path / "cache"))
+    order = search_index.document_order(site)
+    keys = {a.source.src_uri: f"key-{a.source.src_uri}" for a in order}
+    out = tmp_path / "index"
+    write_search_index(site, texts, out, doc_keys=keys)
+
+    newest = order[-1]
+    texts[newest.source.src_uri] += "改过的一句话。"
+    keys[newest.source.src_uri] += "-edited"
+    counting = CountingTexts(texts)
+    stats = write_search_index(site, counting, out, doc_keys=keys)
+    assert counting.asked == {a.source.src_uri for a in order[32:]}  # the last batch only
+    assert 0 < stats.written < stats.files / 2
+
+    fresh = tmp_path / "fresh"
+    write_search_index(
+        dataclasses.replace(site, settings=dataclasses.replace(site.settings, cache_dir=None)), texts, fresh
+    )
+    files = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(fresh): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+
+    # A d/ file missing from the output (the previous site lost it): written again from its text.
+    (out / "d" / "3.json").unlink()
+    write_search_index(site, CountingTexts(texts), out, doc_keys=keys)
+    assert (out / "d" / "3.json").read_bytes() == (fresh / "d" / "3.json").read_bytes()

@@ -112,7 +112,7 @@ class IncrementalStage:
             # The index is written again, but the writer compares each file with what is in place
             # and replaces only those that differ (by rename: the previous site keeps its own).
             self.linked_index = {path: (known, state.mtimes.get(path, -1)) for path, known in index.items()}
-            links.update((path, True) for path in index if path not in self.carried)
+            links.update((path, True) for path in index if path not in self.carried and _as_built(folder, path, state))
         self.emptied = _reconcile(staging, folder, links)
         log.info(
             f"增量生成：{len(self.keys) - sum(1 for k in self.keys if k in self.carried)} 个页面重新生成，"
@@ -146,6 +146,10 @@ class IncrementalStage:
         if stamp is not None and stamp.get("digest") != state.digest:
             return None  # the site in place is not the one this state describes
         return state, self.previous_site
+
+    def search_keys(self, registry: PageRegistry) -> dict[str, str]:
+        """Each article's page key by its source name: what the search index names its batches by."""
+        return {spec.src_uri: self.keys[spec.dest_uri] for spec in registry if spec.article is not None}
 
     def cached_html(self, spec: PageSpec) -> str | None:
         """The rendered content of an article page this build carried over."""

@@ -291,17 +291,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
-        search_needed = not self.rebuilds.search_carried  # no article changed: the index was carried over
         for spec in self.registry:
             article = spec.article
-            if article is None or (not search_needed and article.url not in self.feeds.wanted):
-                continue
-            if (html := self.rebuilds.cached_html(spec)) is not None:
+            wanted = article is not None and article.url in self.feeds.wanted
+            if wanted and article is not None and (html := self.rebuilds.cached_html(spec)) is not None:
                 self.feeds.keep_html(article, html)
-                if search_needed:
-                    self.search.collect(spec, html)
-        if search_needed:
-            self.search.write(self.site, config.site_dir)
+        if not self.rebuilds.search_carried:  # when no article changed, the index was carried over
+            registry = self.registry
+
+            def cached_html(src_uri: str) -> str | None:
+                spec = registry.get(src_uri)
+                return self.rebuilds.cached_html(spec) if spec is not None else None
+
+            self.search.write(self.site, config.site_dir, self.rebuilds.search_keys(registry), cached_html)
         self.feeds.write(Path(config.site_dir))
         if self.settings.site_url:
             today = publication_time(self.settings.timezone, os.environ).date().isoformat()

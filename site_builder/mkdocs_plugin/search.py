@@ -9,6 +9,7 @@ not kept), and Material's own search plugin, which ours replaces.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,14 +43,25 @@ class SearchIndexStage:
         if self.enabled and spec.article is not None:
             self.texts[spec.src_uri] = text_of_html(html)
 
-    def write(self, site: Site, site_dir: str) -> None:
-        """Write the index of the published articles into `site_dir/search/`."""
+    def write(
+        self,
+        site: Site,
+        site_dir: str,
+        doc_keys: Mapping[str, str] | None = None,
+        cached_html: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """Write the index of the published articles into `site_dir/search/`.
+
+        Articles this build did not render are read from `cached_html` (by source name) only if
+        the index asks for them: with `doc_keys`, only those of batches an edit touched.
+        """
         if not self.enabled:
             return
+        texts = _Texts(self.texts, cached_html)
         # In this process, not the worker pool: workers forked from a build of 10,000 articles
         # (500 MB) copied most of its heap as Python's collector walked it (measured: 700 MB
         # private for two workers, for 25 % less time); in-process the index adds 29 MB.
-        stats = write_search_index(site, self.texts, Path(site_dir) / INDEX_FOLDER)
+        stats = write_search_index(site, texts, Path(site_dir) / INDEX_FOLDER, doc_keys=doc_keys)
         self.texts = {}
         log.info(
             f"搜索索引：{stats.documents} 篇文章，{stats.files} 个文件（{stats.bytes / 1e6:.1f} MB），"
@@ -75,3 +87,27 @@ def _is_material_search(plugin: object) -> bool:
         kind.__module__ == "material.plugins.search.plugin" and kind.__name__ == "SearchPlugin"
         for kind in type(plugin).__mro__
     )
+
+
+class _Texts(Mapping[str, str]):
+    """The texts collected from rendered pages, and on demand those of pages carried over."""
+
+    def __init__(self, collected: dict[str, str], cached_html: Callable[[str], str | None] | None) -> None:
+        self.collected = collected
+        self.cached_html = cached_html
+
+    def __getitem__(self, src_uri: str) -> str:
+        text = self.collected.get(src_uri)
+        if text is None and self.cached_html is not None:
+            html = self.cached_html(src_uri)
+            if html is not None:
+                text = self.collected[src_uri] = text_of_html(html)
+        if text is None:
+            raise KeyError(src_uri)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.collected)
+
+    def __len__(self) -> int:
+        return len(self.collected)

@@ -145,7 +145,11 @@ def document_order(site: Site) -> list[Article]:
 
 
 def write_search_index(
-    site: Site, texts: Mapping[str, str], out_dir: Path, executor: Executor | None = None
+    site: Site,
+    texts: Mapping[str, str],
+    out_dir: Path,
+    executor: Executor | None = None,
+    doc_keys: Mapping[str, str] | None = None,
 ) -> SearchStats:
     """Write the index of `site.published` into `out_dir` (the site's `search/` folder).
 
@@ -154,11 +158,17 @@ def write_search_index(
     `site.published`. Files whose bytes are unchanged are not rewritten; files of a previous index
     that this one no longer has are removed. With an `executor` (a process pool), batches of
     documents are analysed in its workers; the files are the same either way.
+
+    `doc_keys` (an incremental build's page keys, by src_uri: each covers its article's title,
+    date, URL and rendered text) name the batches instead of their texts: a batch whose keys are
+    those of a batch of an earlier build is taken from the cache without reading one text, and
+    its `d/` files, found in `out_dir` as they were, are not written again. `texts` may then be a
+    lazy mapping: only the texts of other batches are asked for.
     """
     writer = _Writer(out_dir)
     articles = document_order(site)
     with _spill_folder(site.settings.cache_dir) as folder:
-        batches = _spill(site, articles, texts, folder, executor, writer)
+        batches = _spill(site, articles, texts, folder, executor, writer, doc_keys)
         with _SpillReader(batches) as spill:
             terms, frequent_terms, size = _measure(spill)
             shards = _power_of_two_at_least(size / SHARD_BYTES)
@@ -174,7 +184,7 @@ def write_search_index(
         "groups": groups,
         # The client asks for every other file with `?v=<build>`: a browser never combines this
         # meta.json (fetched fresh) with shards of an earlier build from its cache.
-        "build": writer.digest.hexdigest()[:16],
+        "build": writer.build_id(),
     }
     writer.write("meta.json", json.dumps(meta, separators=(",", ":")).encode())
     removed = writer.remove_others(("t", "p", "d"))
@@ -251,7 +261,7 @@ def _spill_and_remember(path: Path, documents: list[tuple[int, str, str]]) -> ar
 
 def _forget_other_batches(folder: Path, batches: list[SpilledBatch]) -> None:
     """Remove the spill files this build did not use (an earlier version of an edited batch)."""
-    used = {path.name for path, _ in batches} | {path.with_suffix(".offsets").name for path, _ in batches}
+    used = {path.with_suffix(suffix).name for path, _ in batches for suffix in (".spill", ".offsets", ".docs")}
     for path in folder.iterdir():
         if path.name not in used:
             path.unlink(missing_ok=True)
@@ -264,6 +274,7 @@ def _spill(
     folder: Path,
     executor: Executor | None,
     writer: _Writer,
+    doc_keys: Mapping[str, str] | None = None,
 ) -> list[SpilledBatch]:
     """Analyse every document batch by batch (in the executor's workers if given) while writing
     the `d/` files; at most SPILL_WINDOW batches wait in the executor, so their texts stay few.
@@ -276,8 +287,16 @@ def _spill(
     spilled: list[SpilledBatch] = []
     waiting: deque[tuple[Path, Future[array[int]]]] = deque()
     for start in range(0, len(articles), BATCH_SIZE):
-        batch = []
-        for doc, article in enumerate(articles[start : start + BATCH_SIZE], start):
+        members = list(enumerate(articles[start : start + BATCH_SIZE], start))
+        keys = [doc_keys.get(a.source.src_uri) for _, a in members] if doc_keys is not None else None
+        batch: list[tuple[int, str, str]] = []
+        if keys is not None and all(keys):
+            path = folder / f"{_batch_key_of_documents(members, keys)}.spill"
+            cached = _cached_batch(path)
+            if cached is not None and _kept_documents(path, writer):
+                _queue(spilled, waiting, path, cached, None, executor)
+                continue
+        for doc, article in members:
             title = clean_text(article.title)
             text = clean_text(texts.get(article.source.src_uri, ""))
             batch.append((doc, title, text))
@@ -289,22 +308,64 @@ def _spill(
                 "text": text,
             }
             writer.write(f"d/{doc}.json", json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
-        path = folder / f"{_batch_key(batch)}.spill"
-        cached = _cached_batch(path)
-        if executor is None:
-            spilled.append((path, cached if cached is not None else _spill_and_remember(path, batch)))
-            continue
-        if cached is None:
-            job = executor.submit(_spill_and_remember, path, batch)
-        else:  # queued all the same, so that batches stay in document order
-            job = Future()
-            job.set_result(cached)
-        waiting.append((path, job))
-        while len(waiting) >= SPILL_WINDOW:
-            done, job = waiting.popleft()
-            spilled.append((done, job.result()))
+        if keys is None or not all(keys):
+            path = folder / f"{_batch_key(batch)}.spill"
+        _remember_documents(path, writer, [doc for doc, _ in members])
+        _queue(spilled, waiting, path, _cached_batch(path), batch, executor)
     spilled += [(path, job.result()) for path, job in waiting]
     return spilled
+
+
+def _queue(
+    spilled: list[SpilledBatch],
+    waiting: deque[tuple[Path, Future[array[int]]]],
+    path: Path,
+    cached: array[int] | None,
+    batch: list[tuple[int, str, str]] | None,
+    executor: Executor | None,
+) -> None:
+    """Spill `batch` into `path` (or take `cached`), keeping the batches in document order."""
+    if executor is None:
+        assert cached is not None or batch is not None
+        spilled.append((path, cached if cached is not None else _spill_and_remember(path, batch or [])))
+        return
+    if cached is None:
+        job = executor.submit(_spill_and_remember, path, batch or [])
+    else:  # queued all the same, so that batches stay in document order
+        job = Future()
+        job.set_result(cached)
+    waiting.append((path, job))
+    while len(waiting) >= SPILL_WINDOW:
+        done, first = waiting.popleft()
+        spilled.append((done, first.result()))
+
+
+def _batch_key_of_documents(members: list[tuple[int, Article]], keys: list[str | None]) -> str:
+    """A batch named by its documents' ids and page keys (see `write_search_index`)."""
+    digest = hashlib.sha256(f"keys\0{FORMAT_VERSION}\0{BUCKETS}\0{BATCH_SIZE}".encode())
+    for (doc, _), key in zip(members, keys, strict=True):
+        digest.update(f"\0{doc}\0{key}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _remember_documents(path: Path, writer: _Writer, docs: list[int]) -> None:
+    """Beside a batch's spill file: its `d/` files' names, sizes and digests, as just written."""
+    entries = [writer.entries[f"d/{doc}.json"] for doc in docs]
+    write_file_atomically(path.with_suffix(".docs"), json.dumps(entries).encode())
+
+
+def _kept_documents(path: Path, writer: _Writer) -> bool:
+    """Take a cached batch's `d/` files as they are in the output, if every one is there with its
+    recorded size; False (nothing taken) otherwise, and the batch's files are written again."""
+    try:
+        entries = json.loads(path.with_suffix(".docs").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not all(writer.present(name, size) for name, size, _ in entries):
+        return False
+    for name, size, digest in entries:
+        writer.keep(name, size, digest)
+    return True
 
 
 def spill_batch(path: Path, documents: list[tuple[int, str, str]]) -> array[int]:
@@ -586,15 +647,12 @@ class _Writer:
         self.kept: set[str] = set()
         self.written = 0
         self.bytes = 0
-        self.digest = hashlib.sha256()
-        """Of every file written so far: the index's `build` in meta.json."""
+        self.entries: dict[str, tuple[str, int, str]] = {}
+        """Name → (name, size, SHA-256) of every file of the index: its `build` in meta.json."""
 
     def write(self, name: str, data: bytes) -> None:
         target = self.out_dir / name
-        self.kept.add(name)
-        self.bytes += len(data)
-        self.digest.update(f"{name}\0{len(data)}\0".encode())
-        self.digest.update(data)
+        self.keep(name, len(data), hashlib.sha256(data).hexdigest())
         try:
             unchanged = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
@@ -602,6 +660,24 @@ class _Writer:
         if not unchanged:
             write_file_atomically(target, data)
             self.written += 1
+
+    def present(self, name: str, size: int) -> bool:
+        """True when `name` is in the output with this size (a file of the previous index)."""
+        try:
+            return (self.out_dir / name).stat().st_size == size
+        except OSError:
+            return False
+
+    def keep(self, name: str, size: int, digest: str) -> None:
+        """Count `name` as part of the index, as it is on disk (see `present`) or just written."""
+        self.kept.add(name)
+        self.bytes += size
+        self.entries[name] = (name, size, digest)
+
+    def build_id(self) -> str:
+        """A digest of every file's name, size and content: changes whenever any file does."""
+        listing = "\n".join(f"{name} {size} {digest}" for name, size, digest in sorted(self.entries.values()))
+        return hashlib.sha256(listing.encode()).hexdigest()[:16]
 
     def remove_others(self, folders: Iterable[str]) -> int:
         """Delete the files under `folders` that this index did not write, and folders left
