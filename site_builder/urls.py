@@ -38,6 +38,13 @@ def remember_slugs(slugs: dict[str, str]) -> None:
     _known_slugs.update(slugs)
 
 
+def keep_slug(text: str, slug: str) -> None:
+    """Count the slug of a cached article's file name as used, so it is remembered for the build
+    that parses the article again after an edit (and need not import pypinyin for it)."""
+    _known_slugs[text] = slug
+    _used_slugs.add(text)
+
+
 def slugs_in_use() -> dict[str, str]:
     """The slugs asked for in this process, to be remembered for the next build."""
     return {text: _known_slugs[text] for text in _used_slugs if text in _known_slugs}

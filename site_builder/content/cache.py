@@ -22,7 +22,7 @@ from site_builder import __version__
 from site_builder.atomic import write_file_atomically
 from site_builder.content.model import Article, SourceFile
 from site_builder.diagnostics import Diagnostic
-from site_builder.urls import remember_slugs, slugs_in_use
+from site_builder.urls import keep_slug, remember_slugs, slugs_in_use
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
@@ -74,6 +74,8 @@ class ArticleCache:
             return None
         self._used.add(source.src_uri)
         article = entry.article
+        if article.name_slug:
+            keep_slug(source.name_part, article.name_slug)
         return replace(
             entry,
             article=replace(
