@@ -370,6 +370,11 @@ def test_toolbar_keeps_working_after_material_instant_navigation(browser, instan
     assert page.locator("[data-sb-text-level]").inner_text() == "字号 150%"
     page.get_by_role("button", name="朗读本页").click()
     assert "甲文章" in page.evaluate("window.__spoken")
+    visit.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=instant_site.rstrip("/"))
+    page.get_by_role("button", name="复制到公众号").click()  # its script came with the list page
+    page.locator("[data-sb-wechat-status]", has_text="已复制").wait_for()
+    assert "正文第一段" in page.evaluate("navigator.clipboard.readText()")
+    assert page.evaluate("window.__sameDocument") is True
     assert visit.errors == []
     visit.close()
 
