@@ -39,7 +39,7 @@ def load_project(config_file: str, **overrides: Any) -> Project:
     if not Path(config_file).is_file():
         raise BuildFailed(f"找不到配置文件 {config_file}，请在网站文件夹里运行，或用 -f 指定", 2)
     try:
-        config = load_config(config_file=config_file, **overrides)
+        config = load_fresh_config(config_file=config_file, **overrides)
     except (ConfigurationError, Abort):
         raise BuildFailed(f"{config_file}: 配置有误，请按上面的提示修改", 2) from None
     plugin = config.plugins.get(PLUGIN_NAME)
@@ -57,6 +57,19 @@ def load_project(config_file: str, **overrides: Any) -> Project:
         deploy_targets=dict(plugin.config.deploy),
         engine_config=config,
     )
+
+
+def load_fresh_config(**options: Any) -> MkDocsConfig:
+    """`load_config`, without warnings left over from an earlier load in this process.
+
+    The engine's config options are shared by every load (class attributes of its config schema),
+    and an option whose validation failed keeps the warnings it had collected (`Config._validate`
+    stops before `reset_warnings`). In `serve` or the 写作台, a mkdocs.yml with a typo and an error
+    would haunt every later load: its warnings printed again, and a strict build refused.
+    """
+    for _, option in MkDocsConfig._schema:
+        option.reset_warnings()
+    return load_config(**options)
 
 
 def build_site(project: Project, site_dir: Path) -> None:

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
 from mkdocs.config.config_options import Plugins
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from site_builder.deploy.manifest import scan_site
+from site_builder.mkdocs_plugin.build import load_fresh_config
 from site_builder.mkdocs_plugin.incremental import REUSED_FOLDER, remove_emptied
 from site_builder.mkdocs_plugin.plugin import SiteBuilderPlugin
 from site_builder.project import Project
@@ -144,7 +144,7 @@ def _build_and_switch(config: MkDocsConfig | None, config_file: str, builds: Pat
         os.replace(spare, staging / REUSED_FOLDER)
     try:
         if config is None:
-            config = load_config(config_file=config_file, site_dir=str(staging))
+            config = load_fresh_config(config_file=config_file, site_dir=str(staging))
         config.site_dir = str(staging)
         config.site_url = serve_url
         plugin = config.plugins.get(PLUGIN_NAME)
@@ -236,7 +236,7 @@ def load_with_own_plugins(config_file: str) -> MkDocsConfig:
     shared = option.plugin_cache
     option.plugin_cache = {}
     try:
-        return load_config(config_file=config_file)
+        return load_fresh_config(config_file=config_file)
     finally:
         option.plugin_cache = shared
 
