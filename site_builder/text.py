@@ -53,3 +53,23 @@ def absolute_url(url: str, base_url: str) -> str:
     if not url or url.startswith(("#", "mailto:", "tel:", "data:", "javascript:")):
         return url
     return urljoin(base_url, url)
+
+
+_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def prose_only(markdown: str) -> str:
+    """`markdown` with fenced code, code spans and HTML comments blanked out (newlines kept, so
+    line numbers stay right): what scanners of links and photos read, since the renderer makes
+    no link or picture of them either. A hint such as `` `![照片说明](照片.jpg)` `` is text."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    if "`" not in markdown and "~~~" not in markdown and "<!--" not in markdown:
+        return markdown
+    for pattern in (_FENCED_CODE, _HTML_COMMENT, _CODE_SPAN):
+        markdown = pattern.sub(blank, markdown)
+    return markdown

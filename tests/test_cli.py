@@ -196,3 +196,19 @@ def test_strict_build_fails_on_a_warning_of_ours_and_leaves_no_site(make_project
     assert not (project / "site").exists()
     code, output = run_cli(["build"], capsys)
     assert code == 0 and (project / "site" / "index.html").is_file(), output
+
+
+def test_a_new_article_from_the_template_checks_without_errors(make_project, capsys):
+    # The template's hint on inserting a photo is in a code span: text, not a missing photo.
+    make_project({"news/2024-05-01-甲.md": article("甲")})
+    code, output = run_cli(["new", "news", "新的一篇", "--date", "2024-06-01"], capsys)
+    assert code == 0, output
+    code, output = run_cli(["check"], capsys)
+    assert code == 0 and "照片文件名" not in output, output
+
+
+def test_photos_and_links_inside_code_and_comments_are_text(make_project, capsys):
+    body = "\n写法：`![说明](无此图.jpg)`\n\n```\n[附件](无此件.pdf)\n```\n\n<!-- ![旧照片](旧图.jpg) -->\n"
+    make_project({"news/2024-05-01-甲.md": article("甲") + body})
+    code, output = run_cli(["check"], capsys)
+    assert code == 0 and not any(name in output for name in ("无此图", "无此件", "旧图")), output

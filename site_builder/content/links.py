@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from site_builder.content.model import Article
 from site_builder.content.paths import is_external, resolve_local
 from site_builder.diagnostics import Diagnostics
+from site_builder.text import prose_only
 
 ATTACHMENT_SUFFIXES = frozenset(
     {
@@ -86,6 +87,7 @@ class Attachment:
 def body_links(body: str, first_line: int) -> tuple[LinkRef, ...]:
     """Every link target of a Markdown body (inline, reference definitions, HTML `<a href>`)."""
     found = []
+    body = prose_only(body)
     for pattern in (MARKDOWN_LINK, REFERENCE_DEFINITION, HTML_LINK):
         for match in pattern.finditer(body):
             target = next(value for value in match.groupdict().values() if value is not None).strip()

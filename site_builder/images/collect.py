@@ -21,6 +21,7 @@ from site_builder.diagnostics import Diagnostics
 from site_builder.images.plan import ImagePlan, plan_image
 from site_builder.images.probe import ProbeCache, ProbeError
 from site_builder.settings import ImageSettings
+from site_builder.text import prose_only
 
 if TYPE_CHECKING:
     from site_builder.site import Site
@@ -68,7 +69,7 @@ class PageImages:
 def inline_refs(body: str, first_line: int) -> tuple[PhotoRef, ...]:
     """The `![alt](src)` images of a Markdown body, with their line numbers in the file."""
     refs = []
-    for match in INLINE_IMAGE.finditer(body):
+    for match in INLINE_IMAGE.finditer(prose_only(body)):
         line = first_line + body.count("\n", 0, match.start())
         src = (match.group("angled") or match.group("plain")).strip()
         refs.append(PhotoRef(src, alt=match.group("alt").strip(), line=line))

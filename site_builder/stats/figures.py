@@ -19,6 +19,7 @@ from site_builder.diagnostics import Diagnostics, display_path
 from site_builder.images.collect import INLINE_IMAGE
 from site_builder.proofread.glossary import GLOSSARY_NAME, load_glossary
 from site_builder.settings import SiteSettings
+from site_builder.text import prose_only
 
 REPORTS_SECTION = "reports"
 """The section of 活动报道 (CONTRACT): its articles are the activities held."""
@@ -123,7 +124,7 @@ def units_of(article: Article, unit_names: Mapping[str, str]) -> tuple[str, ...]
 def count_photos(article: Article) -> int:
     """Photos the article shows: its cover, its gallery and the photos in its text, each file once."""
     sources = [ref.src for ref in (article.cover, *article.photos) if ref is not None]
-    for match in INLINE_IMAGE.finditer(article.body):
+    for match in INLINE_IMAGE.finditer(prose_only(article.body)):
         sources.append(match.group("angled") or match.group("plain"))
     return len({posixpath.normpath(unquote(src.strip())) for src in sources if src.strip() and not is_external(src)})
 
