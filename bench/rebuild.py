@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench import shared_corpus
@@ -71,10 +72,9 @@ def serve_latency(project: Path, article: Path, repeat: int) -> list[float]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        page_url = None
+        page_url = _article_url(project, article)
         deadline = time.time() + 600
-        while page_url is None and time.time() < deadline:
-            page_url = _article_url(port, project, article)
+        while not _get(port, page_url) and time.time() < deadline:
             time.sleep(0.5)
         times = []
         for number in range(repeat):
@@ -91,16 +91,16 @@ def serve_latency(project: Path, article: Path, repeat: int) -> list[float]:
         server.wait(timeout=60)
 
 
-def _article_url(port: int, project: Path, article: Path) -> str | None:
-    """The URL of `article` in the running preview, found through its section's list page."""
-    section_page = _get(port, "news/")
-    title = next(line for line in article.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))
-    marker = title.removeprefix("title: ").strip()
-    index = section_page.find(marker)
-    if index < 0:
-        return None
-    href = section_page.rfind('href="', 0, index)
-    return section_page[href + 6 : section_page.index('"', href + 6)] if href >= 0 else None
+def _article_url(project: Path, article: Path) -> str:
+    """The site-relative URL of `article`, as the core assigns it (the preview serves the same)."""
+    from site_builder.diagnostics import Diagnostics
+    from site_builder.mkdocs_plugin.build import load_project
+    from site_builder.publication_rules import publication_time
+    from site_builder.site import load_site
+
+    settings = load_project(str(project / "mkdocs.yml")).settings
+    site = load_site(settings, publication_time(settings.timezone, ENV), Diagnostics())
+    return next(a.url for a in site.published if a.source.path.resolve() == article.resolve())
 
 
 def _get(port: int, path: str) -> str:
@@ -111,8 +111,9 @@ def _get(port: int, path: str) -> str:
         return ""
 
 
-def measure(articles: int, repeat: int, serve: bool = True) -> list[tuple[str, list[float]]]:
-    """Rows of (label, seconds of each run) for a fresh copy of the corpus of `articles`."""
+def measure(articles: int, repeat: int, serve: bool = True) -> Iterator[tuple[str, list[float]]]:
+    """Rows of (label, seconds of each run) for a fresh copy of the corpus of `articles`, each
+    given as soon as it is measured."""
     corpus = shared_corpus.prepare(articles)
     project = ROOT / ".bench" / f"rebuild-shared-{articles}"
     shutil.rmtree(project, ignore_errors=True)
@@ -125,12 +126,14 @@ def measure(articles: int, repeat: int, serve: bool = True) -> list[tuple[str, l
         shutil.rmtree(project / "site")
         shutil.rmtree(project / ".cache")
         cold.append(build(project))
-    unchanged = [build(project) for _ in range(repeat)]
+    yield "cold build", cold
+    yield "build, nothing changed", [build(project) for _ in range(repeat)]
     article = newest_news(project, manifest)
     one_edit = []
     for number in range(repeat):
         edit(article, f"第{number}次修改增加的一句话。")
         one_edit.append(build(project))
+    yield "build after editing one article", one_edit
     added = []
     for number in range(repeat):
         new = project / "content" / "news" / "2026" / f"2026-11-20-新增文章{number}.md"
@@ -141,15 +144,9 @@ def measure(articles: int, repeat: int, serve: bool = True) -> list[tuple[str, l
             encoding="utf-8",
         )
         added.append(build(project))
-    rows = [
-        ("cold build", cold),
-        ("build, nothing changed", unchanged),
-        ("build after editing one article", one_edit),
-        ("build after adding one article", added),
-    ]
+    yield "build after adding one article", added
     if serve:
-        rows.append(("serve: save one article → updated page", serve_latency(project, article, repeat)))
-    return rows
+        yield "serve: save one article → updated page", serve_latency(project, article, repeat)
 
 
 def main() -> None:
