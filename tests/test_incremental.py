@@ -8,8 +8,14 @@ fresh folder with an empty cache, and compares every path and every byte of the 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -174,3 +180,34 @@ def test_the_site_before_last_is_reused_without_writing_through_to_the_site_in_p
     assert differences(tree(project / "site"), cold_copy(project, tmp_path / "cold", monkeypatch, capsys)) == []
     # Folders of pages that are gone do not stay behind, empty, in the reused folder.
     assert folders(project / "site") == folders(tmp_path / "cold" / "site")
+
+
+def test_a_preview_between_two_builds_keeps_the_next_build_incremental(make_project, capsys):
+    # `serve` builds for another address, so its page keys differ: it must not prune the rendered
+    # articles that the next `build` carries over. (A real `serve` process, as a user runs it.)
+    project = make_project(FILES)
+    build(capsys)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "SITE_BUILDER_NOW": "2026-01-01T12:00:00+08:00"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=environment
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    SCENARIOS["body"](project)
+    build(capsys)
+    # An article the edit does not touch was carried over: the same file as in the site before.
+    [page] = (project / "site").glob("reports/2023/*/index.html")
+    before = project / ".site.spare" / page.relative_to(project / "site")
+    assert page.stat().st_ino == before.stat().st_ino

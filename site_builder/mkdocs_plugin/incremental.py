@@ -177,9 +177,7 @@ class IncrementalStage:
         return known
 
     def finish(self, files: dict[str, SiteFile], built: Path, site_dir: Path) -> None:
-        """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build,
-        and drop the rendered articles no page of this build has."""
-        self.render_cache.keep_only(set(self.keys.values()))
+        """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build."""
         mtimes = {name: (built / name).stat().st_mtime_ns for name in files}
         self.state = BuildState(
             self.fingerprint,
@@ -192,8 +190,13 @@ class IncrementalStage:
         )
 
     def save(self) -> None:
+        """Keep this build's state for the next, and drop the rendered articles no page of it has.
+
+        Only `build` saves: `serve` builds for another address (its keys differ), and pruning to
+        its keys would throw away every article the next `build` could carry over."""
         if self.state is not None:
             self.state.save(self.state_path)
+            self.render_cache.keep_only(set(self.keys.values()))
 
 
 def _fingerprint(config: MkDocsConfig, site: Site) -> str:
