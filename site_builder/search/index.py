@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import struct
 import tempfile
@@ -458,26 +459,37 @@ def _positions_entry(positions: list[int]) -> bytes:
 
 
 class _SpillReader:
-    """The chunks of one bucket from every batch file, in batch (so document) order."""
+    """The chunks of one bucket from every batch file, in batch (so document) order.
+
+    The files are memory-mapped: both passes read every bucket of every batch (2 × 16,384 × 40
+    reads at 10,000 articles), and a slice of a map costs no system call where `os.pread` did.
+    The maps are the page cache's pages (36 MB of spill files at 10,000 articles), which the
+    kernel can drop under pressure, not memory of the build's own.
+    """
 
     def __init__(self, batches: list[SpilledBatch]) -> None:
         self.batches = batches
-        self.files: list[int] = []
+        self.maps: list[mmap.mmap | bytes] = []
 
     def __enter__(self) -> _SpillReader:
-        self.files = [os.open(path, os.O_RDONLY) for path, _ in self.batches]
+        for path, _ in self.batches:
+            with open(path, "rb") as spill:
+                size = os.fstat(spill.fileno()).st_size
+                self.maps.append(mmap.mmap(spill.fileno(), 0, access=mmap.ACCESS_READ) if size else b"")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for descriptor in self.files:
-            os.close(descriptor)
+        for mapped in self.maps:
+            if isinstance(mapped, mmap.mmap):
+                mapped.close()
+        self.maps = []
 
     def bucket(self, bucket: int) -> bytes:
         parts = []
-        for descriptor, (_, offsets) in zip(self.files, self.batches, strict=True):
+        for mapped, (_, offsets) in zip(self.maps, self.batches, strict=True):
             start, end = offsets[bucket], offsets[bucket + 1]
             if end > start:
-                parts.append(os.pread(descriptor, end - start, start))
+                parts.append(mapped[start:end])
         return b"".join(parts)
 
 
