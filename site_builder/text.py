@@ -68,8 +68,10 @@ def prose_only(markdown: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
-    if "`" not in markdown and "~~~" not in markdown and "<!--" not in markdown:
-        return markdown
-    for pattern in (_FENCED_CODE, _HTML_COMMENT, _CODE_SPAN):
-        markdown = pattern.sub(blank, markdown)
+    if "```" in markdown or "~~~" in markdown:
+        markdown = _FENCED_CODE.sub(blank, markdown)
+    if "<!--" in markdown:
+        markdown = _HTML_COMMENT.sub(blank, markdown)
+    if "`" in markdown:
+        markdown = _CODE_SPAN.sub(blank, markdown)
     return markdown

@@ -8,6 +8,7 @@ a file that is not published is an error with its line: `check` and `build` say 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -84,8 +85,12 @@ class Attachment:
     """Where it is published: the article's URL folder plus the file's own name."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def body_links(body: str, first_line: int) -> tuple[LinkRef, ...]:
-    """Every link target of a Markdown body (inline, reference definitions, HTML `<a href>`)."""
+    """Every link target of a Markdown body (inline, reference definitions, HTML `<a href>`).
+
+    Cached: page keys and attachments both ask for every article's links in each build, and a
+    body that did not change has the same links (the answer is an immutable tuple)."""
     found = []
     body = prose_only(body)
     for pattern in (MARKDOWN_LINK, REFERENCE_DEFINITION, HTML_LINK):
