@@ -178,7 +178,7 @@ class IncrementalStage:
 
     def finish(self, files: dict[str, SiteFile], built: Path, site_dir: Path) -> None:
         """Record this build's outputs (in `built`, before it becomes `site_dir`), for the next build."""
-        mtimes = {name: (built / name).stat().st_mtime_ns for name in files}
+        mtimes = {name: os.stat(os.path.join(built, name)).st_mtime_ns for name in files}
         self.state = BuildState(
             self.fingerprint,
             str(site_dir.resolve()),
@@ -247,7 +247,7 @@ def _as_built(folder: Path, path: str, state: BuildState) -> bool:
     """True when the previous site's file is the one that build wrote (same size and time)."""
     known = state.files.get(path)
     try:
-        found = (folder / path).stat()
+        found = os.stat(os.path.join(folder, path))
     except OSError:
         return False
     return known is not None and found.st_size == known.size and found.st_mtime_ns == state.mtimes.get(path)
@@ -291,7 +291,7 @@ def _reconcile(staging: Path, previous: Path | None, links: dict[str, bool]) -> 
                     pending.append(entry.path)
                     continue
                 relative = entry.path[len(root) + 1 :]
-                if previous is not None and relative in wanted and _same_file(entry, previous / relative):
+                if previous is not None and relative in wanted and _same_file(entry, os.path.join(previous, relative)):
                     del wanted[relative]
                 else:
                     os.unlink(entry.path)
@@ -301,9 +301,9 @@ def _reconcile(staging: Path, previous: Path | None, links: dict[str, bool]) -> 
     return emptied
 
 
-def _same_file(entry: os.DirEntry[str], other: Path) -> bool:
+def _same_file(entry: os.DirEntry[str], other: str) -> bool:
     try:
-        found = other.stat()
+        found = os.stat(other)
     except OSError:
         return False
     return entry.inode() == found.st_ino and entry.stat(follow_symlinks=False).st_dev == found.st_dev
