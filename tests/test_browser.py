@@ -12,6 +12,7 @@ import http.server
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,18 +70,27 @@ def served_site(tmp_path_factory) -> Iterator[str]:
         patch.chdir(project)
         patch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
         assert main(["build", "-d", "site"]) == 0
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(project / "site") as base:
+        yield base
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:
         pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on 127.0.0.1 (a free port) while in the block; yields the base URL.
+    Files are read per request, so the folder may be filled after the server started."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")

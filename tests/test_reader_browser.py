@@ -8,12 +8,9 @@ in /tmp for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 
 from site_builder.cli import main
 from tests.conftest import DEMO_NOW, SMALL_CONFIG, article, write_tree
-from tests.test_browser import _QuietHandler, browser  # noqa: F401  (the module-scoped browser fixture)
+from tests.test_browser import browser, serve_folder  # noqa: F401  (the module-scoped browser fixture)
 from tests.test_search_browser import served_demo  # noqa: F401  (the demo build, served)
 
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -329,27 +326,22 @@ def instant_site(tmp_path_factory) -> Iterator[str]:
     project = tmp_path_factory.mktemp("instant")
     site = project / "site"
     site.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    config = (
-        SMALL_CONFIG.format(require_review="false")
-        .replace("site_url: https://example.org/", f"site_url: {base}")
-        .replace("  font: false\n", "  font: false\n  features:\n    - navigation.instant\n")
-    )
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    write_tree(
-        project / "content",
-        {"news/2024-05-01-甲.md": article("甲文章"), "news/2024-05-02-乙.md": article("乙文章", date="2024-05-02")},
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(project)
-        patch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
-        assert main(["build", "-d", "site"]) == 0
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield base
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site) as base:
+        config = (
+            SMALL_CONFIG.format(require_review="false")
+            .replace("site_url: https://example.org/", f"site_url: {base}")
+            .replace("  font: false\n", "  font: false\n  features:\n    - navigation.instant\n")
+        )
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+        write_tree(
+            project / "content",
+            {"news/2024-05-01-甲.md": article("甲文章"), "news/2024-05-02-乙.md": article("乙文章", date="2024-05-02")},
+        )
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(project)
+            patch.setenv("SITE_BUILDER_NOW", DEMO_NOW)
+            assert main(["build", "-d", "site"]) == 0
+        yield base
 
 
 def test_toolbar_keeps_working_after_material_instant_navigation(browser, instant_site):  # noqa: F811

@@ -7,16 +7,11 @@ in /tmp for a person to look at (never in the repository).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.test_browser import _QuietHandler, browser  # noqa: F401  (the module-scoped browser fixture)
+from tests.test_browser import browser  # noqa: F401  (the module-scoped browser fixture)
+from tests.test_search_browser import served_demo  # noqa: F401  (the demo build, served)
 
 SCREENSHOT = Path("/tmp/site_builder-dashiji-print.png")
 PDF = Path("/tmp/site_builder-dashiji-print.pdf")
@@ -30,16 +25,6 @@ VISIBLE = """selector => Array.from(document.querySelectorAll(selector)).filter(
     const style = getComputedStyle(element), box = element.getBoundingClientRect();
     return style.display !== 'none' && style.visibility !== 'hidden' && box.width > 0 && box.height > 0;
 }).map(element => element.tagName.toLowerCase() + '.' + element.className)"""
-
-
-@pytest.fixture(scope="module")
-def served_demo(demo_site) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(demo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 def test_a_printed_chronicle_shows_the_record_without_navigation(browser, served_demo):  # noqa: F811

@@ -7,15 +7,12 @@ Screenshots are left in /tmp for a person to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import _QuietHandler, browser  # noqa: F401  (the module-scoped browser fixture)
+from tests.test_browser import browser, serve_folder  # noqa: F401  (the module-scoped browser fixture)
 
 SCREENSHOTS = Path("/tmp")
 STORY = "王秀兰：三十年守护留守儿童"
@@ -27,12 +24,8 @@ RESULTS = "[data-sb-search-list] a"
 @pytest.fixture(scope="module")
 def served_demo(demo_site) -> Iterator[str]:
     """The session's demo build served on 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(demo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(demo_site) as base:
+        yield base
 
 
 def open_page(browser, url: str, **options):  # noqa: F811
